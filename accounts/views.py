@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.models import User
+from accounts.serializers import RegistrationSerializer, UserSerializer
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token."""
+
+    parser_classes = (JSONParser,)
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "auth"
+
+
+class UserViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet[User],
+):
+    """Users: open registration, public profiles, and the authenticated user."""
+
+    queryset = User.objects.filter(is_active=True)
+    permission_classes = (permissions.AllowAny,)
+
+    def get_queryset(self) -> QuerySet[User]:
+        return super().get_queryset().order_by("pk")
+
+    def get_serializer_class(self) -> type[BaseSerializer[User]]:
+        if self.action == "create":
+            return RegistrationSerializer
+        return UserSerializer
+
+    def get_throttles(self) -> list[Any]:
+        if self.action == "create":
+            self.throttle_scope = "register"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(responses=UserSerializer)
+    @action(detail=False, permission_classes=[permissions.IsAuthenticated])
+    def me(self, request: Request) -> Response:
+        instance = self.get_queryset().get(pk=request.user.pk or 0)
+        return Response(self.get_serializer(instance).data)

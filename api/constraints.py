@@ -1,0 +1,238 @@
+"""
+The table of data rules, derived from the models.
+
+Every rule the database enforces for a model is listed here once, built from the
+model's own declarations: ``Meta.constraints`` (the name, fields and
+``violation_error_message`` of each), ``unique=True`` fields, the primary key,
+``unique_together``, foreign keys and NOT NULL columns. Nothing is kept by hand:
+the API's error codes, the OpenAPI documentation of those codes and the
+data-check command all read this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeGuard, cast
+
+from django.apps import apps
+from django.db import connections
+from django.db.models import (
+    BaseConstraint,
+    CheckConstraint,
+    Expression,
+    F,
+    Field,
+    ForeignKey,
+    Model,
+    Q,
+    UniqueConstraint,
+)
+from django.utils.text import capfirst
+
+GENERIC_CODE = "constraint_violation"
+GENERIC_MESSAGE = "The request conflicts with a data rule of the service."
+NON_FIELD = "non_field_errors"
+
+
+@dataclass(frozen=True)
+class Rule:
+    model: type[Model]
+    code: str
+    message: str
+    # Model field names the rule involves; an error attaches to the field when
+    # there is exactly one, else to non_field_errors.
+    fields: tuple[str, ...]
+    constraint: BaseConstraint | None = None
+
+    @property
+    def field(self) -> str | None:
+        return self.fields[0] if len(self.fields) == 1 else None
+
+
+@dataclass(frozen=True)
+class Table:
+    by_name: dict[str, Rule]
+    by_columns: dict[tuple[str, frozenset[str]], Rule]
+    by_column: dict[tuple[str, str], tuple[type[Model], str]]
+    by_model: dict[type[Model], tuple[Rule, ...]]
+
+
+def referenced_fields(constraint: BaseConstraint) -> tuple[str, ...]:
+    names: list[str] = []
+    if isinstance(constraint, UniqueConstraint):
+        names.extend(constraint.fields)
+        names.extend(_expression_fields(constraint.expressions))
+    elif isinstance(constraint, CheckConstraint):
+        condition = constraint.condition
+        if isinstance(condition, Q):
+            names.extend(sorted(condition.referenced_base_fields))
+        else:
+            names.extend(_expression_fields([condition]))
+    return tuple(dict.fromkeys(names))
+
+
+def _expression_fields(expressions: Iterable[object]) -> Iterator[str]:
+    for expression in expressions:
+        if isinstance(expression, Expression):
+            for node in expression.flatten():
+                if isinstance(node, F):
+                    yield _base_name(node)
+        elif isinstance(expression, F):
+            yield _base_name(expression)
+
+
+def _base_name(reference: F) -> str:
+    name: str = getattr(reference, "name")  # noqa: B009 (F.name is untyped in the stubs)
+    return name.split("__", 1)[0]
+
+
+def _message(model: type[Model], constraint: BaseConstraint, fields: tuple[str, ...]) -> str:
+    message = constraint.get_violation_error_message()
+    default = constraint.default_violation_error_message % {"name": constraint.name}
+    if message == default and isinstance(constraint, UniqueConstraint) and constraint.fields:
+        return _unique_message(model, tuple(constraint.fields))
+    return str(message)
+
+
+def _unique_message(model: type[Model], fields: tuple[str, ...]) -> str:
+    error = model().unique_error_message(model, fields)
+    return str(error.messages[0])
+
+
+def _pinned_pk_rule(model: type[Model], declared: Iterable[Rule]) -> Rule | None:
+    # A CHECK that involves only the primary key (a singleton's ``id = 1``) is
+    # the rule a primary-key conflict breaks: a second row is what it forbids.
+    pk_name = model._meta.pk.name if model._meta.pk else None
+    for rule in declared:
+        if isinstance(rule.constraint, CheckConstraint) and rule.fields in {(pk_name,), ("pk",)}:
+            return rule
+    return None
+
+
+def model_rules(model: type[Model]) -> tuple[Rule, ...]:
+    """The declared rules of one model, in declaration order."""
+    rules = []
+    for constraint in model._meta.constraints:
+        fields = referenced_fields(constraint)
+        rules.append(
+            Rule(
+                model=model,
+                code=constraint.name,
+                message=_message(model, constraint, fields),
+                fields=fields,
+                constraint=constraint,
+            )
+        )
+    return tuple(rules)
+
+
+def _columns(model: type[Model], names: Iterable[str]) -> list[str]:
+    return [_column(cast("Field[Any, Any]", model._meta.get_field(name))) for name in names]
+
+
+def _column(field: Field[Any, Any]) -> str:
+    return cast(str, field.column)
+
+
+def _candidate_names(model: type[Model], columns: list[str], suffix: str) -> Iterator[str]:
+    # The names Django and the database give constraints that the model does
+    # not name itself: PostgreSQL's "<table>_<col>_key" / "<table>_pkey" for
+    # inline ones, and Django's hashed names for those added by ALTER TABLE.
+    table = model._meta.db_table
+    for alias in connections:
+        editor: Any = connections[alias].SchemaEditorClass(connections[alias])
+        yield editor._create_index_name(table, columns, suffix=suffix)
+    if suffix == "_uniq":
+        yield f"{table}_{'_'.join(columns)}_key"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.by_name: dict[str, Rule] = {}
+        self.by_columns: dict[tuple[str, frozenset[str]], Rule] = {}
+        self.by_column: dict[tuple[str, str], tuple[type[Model], str]] = {}
+        self.by_model: dict[type[Model], tuple[Rule, ...]] = {}
+
+    def add(self, rule: Rule, columns: list[str] | None = None, names: Iterable[str] = ()) -> None:
+        if columns is not None:
+            self.by_columns.setdefault((rule.model._meta.db_table, frozenset(columns)), rule)
+        for name in names:
+            self.by_name.setdefault(name, rule)
+
+    def add_model(self, model: type[Model]) -> None:
+        declared = model_rules(model)
+        self.by_model[model] = declared
+        for rule in declared:
+            constraint = rule.constraint
+            keyed = isinstance(constraint, UniqueConstraint) and constraint.fields
+            columns = _columns(model, cast(UniqueConstraint, constraint).fields) if keyed else None
+            self.add(rule, columns, [rule.code])
+        table = model._meta.db_table
+        for field in model._meta.concrete_fields:
+            column = _column(field)
+            self.by_column[(table, column)] = (model, field.name)
+            single = (field.name,)
+            if field.primary_key:
+                rule = _pinned_pk_rule(model, declared) or _unique_rule(model, single)
+                self.add(rule, [column], [f"{table}_pkey"])
+            elif field.unique:
+                rule = _unique_rule(model, single)
+                self.add(rule, [column], _candidate_names(model, [column], "_uniq"))
+            if is_enforced_foreign_key(field):
+                target = field.target_field
+                suffix = f"_fk_{target.model._meta.db_table}_{target.column}"
+                names = _candidate_names(model, [column], suffix)
+                self.add(_foreign_key_rule(model, field), names=names)
+        for together in model._meta.unique_together:
+            columns = _columns(model, together)
+            names = _candidate_names(model, columns, "_uniq")
+            self.add(_unique_rule(model, tuple(together)), columns, names)
+
+
+def is_enforced_foreign_key(field: object) -> TypeGuard[ForeignKey[Any, Any]]:
+    return isinstance(field, ForeignKey) and bool(getattr(field, "db_constraint", True))
+
+
+def _unique_rule(model: type[Model], fields: tuple[str, ...]) -> Rule:
+    return Rule(model, "unique", _unique_message(model, fields), fields)
+
+
+def _build() -> Table:
+    builder = _Builder()
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.proxy and model._meta.managed:
+            builder.add_model(model)
+    return Table(builder.by_name, builder.by_columns, builder.by_column, builder.by_model)
+
+
+@cache
+def table() -> Table:
+    return _build()
+
+
+def not_null_rule(db_table: str, column: str) -> Rule | None:
+    found = table().by_column.get((db_table, column))
+    if found is None:
+        return None
+    model, field_name = found
+    return Rule(model, "null", "This field may not be null.", (field_name,))
+
+
+def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
+    field = next((f for f in model._meta.concrete_fields if f.column == column), None)
+    return _foreign_key_rule(model, field) if isinstance(field, ForeignKey) else None
+
+
+def _foreign_key_rule(model: type[Model], field: ForeignKey[Model, Model]) -> Rule:
+    message = f"The referenced {field.verbose_name} does not exist."
+    return Rule(model, "does_not_exist", message, (field.name,))
+
+
+def describe() -> Iterator[str]:
+    """One line a rule, for reading the table (``manage.py shell``)."""
+    for model, rules in table().by_model.items():
+        for rule in rules:
+            label = capfirst(model._meta.label)
+            yield f"{label}: {rule.code} on {', '.join(rule.fields) or '-'}: {rule.message}"

@@ -1,0 +1,29 @@
+"""
+The exception handler: drf-standardized-errors' envelope, plus the database.
+
+An IntegrityError that reaches a view is translated by the same table as the
+serializers use; a database that cannot be reached is a 503, not a 500.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, InterfaceError, OperationalError
+from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from rest_framework.exceptions import APIException
+
+from api.integrity import violation_error
+
+
+class DatabaseUnavailable(APIException):
+    status_code = 503
+    default_detail = "The database is unavailable. Try again shortly."
+    default_code = "database_unavailable"
+
+
+class ExceptionHandler(BaseExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, IntegrityError):
+            return violation_error(exc)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return DatabaseUnavailable()
+        return super().convert_known_exceptions(exc)

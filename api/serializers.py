@@ -1,0 +1,95 @@
+"""
+A ModelSerializer that leaves the data rules to the database.
+
+DRF's ModelSerializer checks uniqueness with a SELECT before it writes, and
+resolves every foreign key with another. Both race with concurrent writers and
+restate a rule the database already enforces. Here the write goes straight to
+the database, and the violation it reports becomes the 400: the code is the
+constraint's name, the message its ``violation_error_message``.
+
+``Meta.constraint_attrs`` names the field an error attaches to, for rules that
+involve several fields (as Ecto's ``check_constraint(changeset, :field, ...)``).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+from django.db.models import Model
+from rest_framework import serializers
+from rest_framework.fields import Field
+from rest_framework.validators import UniqueValidator
+
+from api.constraints import NON_FIELD, Rule
+from api.integrity import translated_writes
+
+M = TypeVar("M", bound=Model)
+
+# The largest value a 64-bit signed primary key can hold.
+_MAX_PK = 2**63 - 1
+
+
+class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A foreign key by its primary key, checked by the database, not a SELECT."""
+
+    def to_internal_value(self, data: Any) -> Model:
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        queryset = self.get_queryset()
+        assert queryset is not None  # noqa: S101 (DRF asserts a queryset at bind time)
+        model = queryset.model
+        try:
+            pk = model._meta.pk.to_python(data)
+        except Exception:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not isinstance(pk, int) or not 0 < pk <= _MAX_PK:
+            self.fail("does_not_exist", pk_value=data)
+        return model(pk=pk)  # type: ignore[no-any-return]
+
+
+class ConstraintModelSerializer(serializers.ModelSerializer[M]):
+    serializer_related_field = ReferenceField
+
+    def get_unique_together_validators(self) -> list[Any]:
+        return []
+
+    def get_unique_for_date_validators(self) -> list[Any]:
+        return []
+
+    def get_uniqueness_extra_kwargs(
+        self, field_names: Any, declared_fields: Any, extra_kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        return extra_kwargs, {}
+
+    def build_field(self, *args: Any, **kwargs: Any) -> tuple[type[Field], dict[str, Any]]:  # type: ignore[type-arg]
+        field_class, field_kwargs = super().build_field(*args, **kwargs)
+        if "validators" in field_kwargs:
+            field_kwargs["validators"] = [
+                v for v in field_kwargs["validators"] if not isinstance(v, UniqueValidator)
+            ]
+        return field_class, field_kwargs
+
+    def create(self, validated_data: Any) -> M:
+        with self.translated_writes():
+            return super().create(validated_data)
+
+    def update(self, instance: M, validated_data: Any) -> M:
+        with self.translated_writes():
+            return super().update(instance, validated_data)
+
+    def translated_writes(self) -> AbstractContextManager[None]:
+        return translated_writes(self.Meta.model, attr_for=self.attr_for)
+
+    def attr_for(self, rule: Rule) -> str:
+        declared: dict[str, str] = getattr(self.Meta, "constraint_attrs", {})
+        if rule.code in declared:
+            return declared[rule.code]
+        if rule.field is None:
+            return NON_FIELD
+        model_field = rule.model._meta.get_field(rule.field)
+        sources = {rule.field, getattr(model_field, "attname", rule.field)}
+        for name, field in self.fields.items():
+            if field.source in sources:
+                return name
+        return NON_FIELD

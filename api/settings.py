@@ -1,0 +1,239 @@
+"""
+Settings, read once from the environment (12-factor).
+
+DATABASE_URL   default: the SQLite file db.sqlite3 next to manage.py
+DEBUG          off unless set
+SECRET_KEY     required when DEBUG is off
+ALLOWED_HOSTS  comma-separated; localhost only by default
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import django_stubs_ext
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets django-stubs' generic classes (ModelAdmin[Model], ...) be subscripted at runtime.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+_DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Production behind a TLS-terminating proxy sets SECURE_SSL=1 (HSTS, secure cookies).
+SECURE_SSL = env.bool("SECURE_SSL", default=False)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTH_USER_MODEL = "accounts.User"
+
+DRF_STANDARDIZED_ERRORS = {
+    "ALLOWED_ERROR_STATUS_CODES": [
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "415",
+        "429",
+        "500",
+        "503",
+    ],
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ERROR_SCHEMAS": {"503": "api.schema.ErrorResponse503Serializer"},
+    "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+
+
+def _database(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = env.db_url_config(url)
+    options: dict[str, Any] = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the writer; IMMEDIATE takes the write lock
+        # when a transaction starts, so two writers queue on the busy timeout
+        # instead of failing with "database is locked" on lock upgrade.
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Bounded waits: an unreachable database answers 503 quickly instead of
+        # hanging a worker; the statement timeout caps a stuck query.
+        options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+        statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
+        options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {
+    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drf_standardized_errors",
+    "api",
+    "accounts",
+    "social",
+    "scoring",
+]
+
+LANGUAGE_CODE = "en-us"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
+REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
+REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
+REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
+REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("THROTTLE_AUTH", default="30/minute"),
+        "register": env.str("THROTTLE_REGISTER", default="30/minute"),
+    },
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+ROOT_URLCONF = "api.urls"
+
+if SECURE_SSL:
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^api/health/"]
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True
+
+_ERROR_ENUMS = "drf_standardized_errors.openapi_serializers."
+SPECTACULAR_SETTINGS = {
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": _ERROR_ENUMS + "ValidationErrorEnum.choices",
+        "ClientErrorEnum": _ERROR_ENUMS + "ClientErrorEnum.choices",
+        "ServerErrorEnum": _ERROR_ENUMS + "ServerErrorEnum.choices",
+        "ErrorCode401Enum": _ERROR_ENUMS + "ErrorCode401Enum.choices",
+        "ErrorCode403Enum": _ERROR_ENUMS + "ErrorCode403Enum.choices",
+        "ErrorCode404Enum": _ERROR_ENUMS + "ErrorCode404Enum.choices",
+        "ErrorCode405Enum": _ERROR_ENUMS + "ErrorCode405Enum.choices",
+        "ErrorCode406Enum": _ERROR_ENUMS + "ErrorCode406Enum.choices",
+        "ErrorCode415Enum": _ERROR_ENUMS + "ErrorCode415Enum.choices",
+        "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
+        "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
+        "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    "TITLE": "Constrained API",
+    "DESCRIPTION": (
+        "Every data rule is a database constraint. A violation answers 400 with the "
+        "constraint's name as the error code."
+    ),
+    "VERSION": "1.0.0",
+}
+
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_URL = "static/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+    },
+}
+# Serve the admin's and the docs' assets from the installed apps even before
+# collectstatic has run (the container image runs it at build time).
+WHITENOISE_USE_FINDERS = True
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+WSGI_APPLICATION = "api.wsgi.application"
+
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"

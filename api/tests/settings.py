@@ -1,0 +1,17 @@
+"""Test settings: the service's own, plus models that exist only for the tests."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from api.settings import *  # noqa: F403
+from api.settings import INSTALLED_APPS, REST_FRAMEWORK
+
+INSTALLED_APPS = [*INSTALLED_APPS, "api.tests.constraint_models"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"auth": "10000/minute", "register": "10000/minute"},
+}

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+
+from accounts.models import User
+from accounts.serializers import UserSerializer
+from api.serializers import ConstraintModelSerializer
+from social.models import Follow
+
+
+class FollowSerializer(ConstraintModelSerializer[Follow]):
+    class Meta:
+        model = Follow
+        fields = ["id", "from_user", "to_user", "created_at"]
+        extra_kwargs = {"from_user": {"required": False}}
+        constraint_attrs = {
+            "social_follow_prevent_self_follow": "to_user",
+            "social_follow_unique_relationships": "to_user",
+        }
+
+    def validate_from_user(self, value: User) -> User:
+        user = self.context["request"].user
+        if value.pk != user.pk and not user.is_staff:
+            raise PermissionDenied("Only staff may follow on behalf of another user.")
+        return value
+
+    def create(self, validated_data: dict[str, Any]) -> Follow:
+        validated_data.setdefault("from_user", self.context["request"].user)
+        return super().create(validated_data)
+
+
+class UserWithCountsSerializer(UserSerializer):
+    followers_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "followers_count", "following_count"]
