@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")  # noqa: S104 (a container listens on all interfaces)
+# A container listens on all interfaces; scripts/serve binds to localhost.
+bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_tmp_dir = os.environ.get("WORKER_TMP_DIR", "/dev/shm")
+# Heartbeat files in memory: a slow disk must not look like a hung worker.
+worker_tmp_dir = os.environ.get("WORKER_TMP_DIR", "/dev/shm")  # noqa: S108
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

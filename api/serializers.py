@@ -22,12 +22,10 @@ from rest_framework.fields import Field
 from rest_framework.validators import UniqueValidator
 
 from api.constraints import NON_FIELD, Rule
+from api.filters import MAX_ID
 from api.integrity import translated_writes
 
 M = TypeVar("M", bound=Model)
-
-# The largest value a 64-bit signed primary key can hold.
-_MAX_PK = 2**63 - 1
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -43,7 +41,7 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
             pk = model._meta.pk.to_python(data)
         except Exception:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not isinstance(pk, int) or not 0 < pk <= _MAX_PK:
+        if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return model(pk=pk)  # type: ignore[no-any-return]
 

@@ -62,9 +62,7 @@ class TokenAndProfileTests(TestCase):
         cls.user = User.objects.create_user("alice", password=PASSWORD)
 
     def test_token_for_valid_credentials(self) -> None:
-        response = self.client.post(
-            "/api/auth/token/", {"username": "alice", "password": PASSWORD}
-        )
+        response = self.client.post("/api/auth/token/", {"username": "alice", "password": PASSWORD})
 
         assert response.status_code == 200
         assert response.json() == {"token": Token.objects.get(user=self.user).key}

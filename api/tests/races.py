@@ -1,0 +1,36 @@
+"""Run the same call from many threads at once, each on its own connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from django.db import connection, connections
+from django.test import TransactionTestCase
+
+T = TypeVar("T")
+
+
+def race(count: int, call: Callable[[int], T]) -> list[T]:
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> T:
+        try:
+            barrier.wait(timeout=30)
+            return call(index)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+class PostgreSQLRaceTestCase(TransactionTestCase):
+    """Races need real concurrent transactions: PostgreSQL, outside a test transaction."""
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("concurrent writers need PostgreSQL")
+        super().setUp()
