@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from django.test import TestCase
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APITestCase
 
 from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
 
 
-class RegistrationTests(TestCase):
-    client_class = APIClient
-
+class RegistrationTests(APITestCase):
     def test_registration_creates_user_and_hides_password(self) -> None:
         response = self.client.post("/api/users/", {"username": "alice", "password": PASSWORD})
 
@@ -53,8 +50,7 @@ class RegistrationTests(TestCase):
         }
 
 
-class TokenAndProfileTests(TestCase):
-    client_class = APIClient
+class TokenAndProfileTests(APITestCase):
     user: User
 
     @classmethod

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.test import TestCase, override_settings
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APITestCase
 
 
 def assert_error_shape(body: dict[str, object], kind: str, code: str) -> None:
@@ -11,9 +11,7 @@ def assert_error_shape(body: dict[str, object], kind: str, code: str) -> None:
     }
 
 
-class ErrorShapeTests(TestCase):
-    client_class = APIClient
-
+class ErrorShapeTests(APITestCase):
     def test_unknown_url_is_json_404(self) -> None:
         response = self.client.get("/api/no-such-thing/")
 

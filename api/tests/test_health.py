@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
+from rest_framework.test import APITestCase
 
 
-class HealthTests(TestCase):
-    client_class = APIClient
-
+class HealthTests(APITestCase):
     def test_live_answers_without_touching_the_database(self) -> None:
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get("/api/health/live/")

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
+from rest_framework.test import APITestCase
 
 from accounts.models import User
 from social.models import Follow
 
 
-class FollowAPITests(TestCase):
-    client_class = APIClient
+class FollowAPITests(APITestCase):
     alice: User
     bob: User
     carol: User
@@ -167,8 +165,8 @@ class FollowAPITests(TestCase):
         assert "SELECT" not in statements
 
 
-class FollowGraphAPITests(TestCase):
-    client_class = APIClient
+class FollowGraphAPITests(APITestCase):
+    users: list[User]
 
     @classmethod
     def setUpTestData(cls) -> None:
