@@ -7,10 +7,11 @@ serializers use; a database that cannot be reached is a 503, not a 500.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 
+from api.constraints import NON_FIELD
 from api.integrity import violation_error
 
 
@@ -24,6 +25,10 @@ class ExceptionHandler(BaseExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, IntegrityError):
             return violation_error(exc)
+        if isinstance(exc, DataError):
+            # A value the column cannot hold that no serializer field caught.
+            detail = ErrorDetail("A value does not fit its field.", code="invalid")
+            return ValidationError({NON_FIELD: [detail]})
         if isinstance(exc, (OperationalError, InterfaceError)):
             return DatabaseUnavailable()
         return super().convert_known_exceptions(exc)

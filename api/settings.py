@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
         "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
+        "ScoreTypeEnum": "scoring.serializers.SCORE_TYPE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
     "REDOC_DIST": "SIDECAR",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
+from api.fields import CheckedIntegerField
+
 
 class Parent(models.Model):
     name = models.CharField(max_length=50, unique=True)
@@ -55,3 +57,11 @@ class Singleton(models.Model):
                 violation_error_message="There can be only one.",
             ),
         ]
+
+
+class Gauge(models.Model):
+    # No Meta.constraints at all: the field alone declares the rule.
+    level = CheckedIntegerField(
+        check=models.Q(level__gte=0, level__lte=100),
+        check_message="A level is a percentage.",
+    )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from api.filters import IdFilter
+from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
+from scoring.serializers import (
+    SCORE_TYPE_CHOICES,
+    DurationScoreSerializer,
+    EventSerializer,
+    PointsScoreSerializer,
+    ScoreSerializer,
+)
+
+
+class IsStaffOrReadOnly(permissions.BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(request.user.is_staff)
+
+
+class IsOwnerOrStaff(permissions.BasePermission):
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user.is_staff or obj.owner_id == request.user.pk)
+
+
+class EventViewSet(viewsets.ModelViewSet[Event]):
+    """Events: anyone signed in adds one; staff change or delete them."""
+
+    queryset = Event.objects.all()
+    serializer_class = EventSerializer
+
+    def get_permissions(self) -> Sequence[Any]:
+        if self.action in ("update", "partial_update", "destroy"):
+            return [permissions.IsAuthenticated(), IsStaffOrReadOnly()]
+        return super().get_permissions()
+
+
+class ScoreFilter(filters.FilterSet):  # type: ignore[misc]
+    type = filters.ChoiceFilter(choices=SCORE_TYPE_CHOICES, method="filter_type")
+    event = IdFilter(field_name="event_id")
+    owner = IdFilter(field_name="owner_id")
+
+    class Meta:
+        model = Score
+        fields: list[str] = []
+
+    def filter_type(self, queryset: QuerySet[Score], name: str, value: str) -> QuerySet[Score]:
+        return queryset.filter(type=ScoreType[value.upper()])
+
+
+class ScoreViewSet(viewsets.ModelViewSet[Score]):
+    """Scores: points or a duration. Only the owner or staff change or delete one."""
+
+    filterset_class: type[filters.FilterSet] | None = ScoreFilter
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsOwnerOrStaff)
+    queryset = Score.objects.all()
+    serializer_class: type[BaseSerializer[Score]] = ScoreSerializer
+
+    def perform_create(self, serializer: BaseSerializer[Score]) -> None:
+        serializer.save(owner=self.request.user)
+
+
+class PointsScoreViewSet(ScoreViewSet):
+    """Scores of type points, with the points as ``value``."""
+
+    filterset_class = None
+    filterset_fields = ["event", "owner"]
+    queryset = PointsScore.objects.all()
+    serializer_class = PointsScoreSerializer
+
+
+class DurationScoreViewSet(ScoreViewSet):
+    """Scores of type duration, with the duration as ``value``."""
+
+    filterset_class = None
+    filterset_fields = ["event", "owner"]
+    queryset = DurationScore.objects.all()
+    serializer_class = DurationScoreSerializer
