@@ -4,9 +4,10 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import RemoteAPIAccount, User
 from api.serializers import ConstraintModelSerializer
 
 
@@ -37,3 +38,44 @@ class RegistrationSerializer(ConstraintModelSerializer[User]):
     def create(self, validated_data: dict[str, Any]) -> User:
         with self.translated_writes():
             return User.objects.create_user(**validated_data)
+
+
+class RemoteAPIAccountSerializer(ConstraintModelSerializer[RemoteAPIAccount]):
+    """The token is written, never read back: only a hint of its last characters."""
+
+    # Whether the last save created the row (PUT answers 201) or replaced it.
+    created = False
+
+    access_token = serializers.CharField(write_only=True, trim_whitespace=False)
+    access_token_hint = serializers.CharField(read_only=True)
+    expires_in = serializers.SerializerMethodField()
+    is_expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RemoteAPIAccount
+        fields = [
+            "access_token",
+            "access_token_hint",
+            "access_token_expires",
+            "expires_in",
+            "is_expired",
+        ]
+
+    def get_expires_in(self, account: RemoteAPIAccount) -> int:
+        """Seconds until the token expires; 0 once it has."""
+        return max(0, int((account.access_token_expires - timezone.now()).total_seconds()))
+
+    def get_is_expired(self, account: RemoteAPIAccount) -> bool:
+        return account.access_token_expires <= timezone.now()
+
+    def create(self, validated_data: dict[str, Any]) -> RemoteAPIAccount:
+        # An INSERT of row 1: the database refuses a second account.
+        validated_data["id"] = RemoteAPIAccount.SINGLETON_ID
+        return super().create(validated_data)
+
+    def update(
+        self, instance: RemoteAPIAccount, validated_data: dict[str, Any]
+    ) -> RemoteAPIAccount:
+        with self.translated_writes():
+            account, self.created = RemoteAPIAccount.objects.store(**validated_data)
+        return account

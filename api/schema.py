@@ -31,6 +31,21 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return codes
 
 
+class ErrorCode502Enum(models.TextChoices):
+    REMOTE_API_FAILED = "remote_api_failed"
+
+
+class Error502Serializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=ErrorCode502Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse502Serializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+    errors = Error502Serializer(many=True)  # type: ignore[assignment]
+
+
 class ErrorCode503Enum(models.TextChoices):
     DATABASE_UNAVAILABLE = "database_unavailable"
     REMOTE_API_NOT_CONFIGURED = "remote_api_not_configured"

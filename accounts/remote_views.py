@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import RemoteAPIAccount
+from accounts.serializers import RemoteAPIAccountSerializer
+from api.schema import ErrorResponse502Serializer, ErrorResponse503Serializer
+
+
+class RemoteAPIFailed(APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "The remote API did not issue a token. The stored token is unchanged."
+    default_code = "remote_api_failed"
+
+
+class RemoteAPINotConfigured(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The remote API is not configured."
+    default_code = "remote_api_not_configured"
+
+
+class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
+    """The remote API's token: one row, staff only. The token itself is never shown."""
+
+    permission_classes = (permissions.IsAdminUser,)
+    serializer_class = RemoteAPIAccountSerializer
+
+    def get_object(self) -> RemoteAPIAccount:
+        account = RemoteAPIAccount.objects.current()
+        if account is None:
+            raise NotFound("No remote API account is stored.")
+        return account
+
+    def get(self, request: Request) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(responses={201: RemoteAPIAccountSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: RemoteAPIAccountSerializer, 201: RemoteAPIAccountSerializer})
+    def put(self, request: Request) -> Response:
+        # An upsert of row 1, whether it exists or not.
+        context = self.get_serializer_context()
+        serializer = RemoteAPIAccountSerializer(
+            RemoteAPIAccount(), data=request.data, context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=201 if serializer.created else 200)
+
+    def patch(self, request: Request) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+    def delete(self, request: Request) -> Response:
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RemoteAPIRefreshView(APIView):
+    permission_classes = (permissions.IsAdminUser,)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RemoteAPIAccountSerializer,
+            502: ErrorResponse502Serializer,
+            503: ErrorResponse503Serializer,
+        },
+    )
+    def post(self, request: Request, *args: Any) -> Response:
+        """Fetch a new token from the remote API and store it."""
+        try:
+            account = services.valid_account(force=True)
+        except services.RemoteAPINotConfigured:
+            raise RemoteAPINotConfigured() from None
+        except services.RemoteAPIError:
+            raise RemoteAPIFailed() from None
+        return Response(RemoteAPIAccountSerializer(account).data)
