@@ -86,7 +86,9 @@ def _database(url: str) -> dict[str, Any]:
 
 
 DATABASES = {
-    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
+    "default": _database(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
