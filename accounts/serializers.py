@@ -6,9 +6,14 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from accounts.models import RemoteAPIAccount, User
-from api.serializers import ConstraintModelSerializer
+from api.serializers import ConstraintModelSerializer, StrictFieldsMixin
+
+
+class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):
+    pass
 
 
 class UserSerializer(ConstraintModelSerializer[User]):

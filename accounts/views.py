@@ -7,20 +7,21 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
-from accounts.serializers import RegistrationSerializer, UserSerializer
+from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
+from api.parsers import JSONParser
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
     parser_classes = (JSONParser,)
+    serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "auth"
 

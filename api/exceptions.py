@@ -7,12 +7,19 @@ serializers use; a database that cannot be reached is a 503, not a 500.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 
 from api.constraints import NON_FIELD
 from api.integrity import violation_error
+
+
+class RequestTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 class DatabaseUnavailable(APIException):
@@ -25,6 +32,9 @@ class ExceptionHandler(BaseExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, IntegrityError):
             return violation_error(exc)
+        if isinstance(exc, RequestDataTooBig):
+            # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body.
+            return RequestTooLarge()
         if isinstance(exc, DataError):
             # A value the column cannot hold that no serializer field caught.
             detail = ErrorDetail("A value does not fit its field.", code="invalid")

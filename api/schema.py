@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from drf_standardized_errors.openapi_serializers import ServerErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
 
 from api.constraints import table
@@ -26,24 +26,27 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return codes
         serializer = self.get_request_serializer()
         if isinstance(serializer, ConstraintModelSerializer):
-            for rule in table().by_model.get(serializer.Meta.model, ()):
+            model: Any = serializer.Meta.model
+            model = model._meta.concrete_model
+            for rule in table().by_model.get(model, ()):
                 codes.setdefault(serializer.attr_for(rule), set()).add(rule.code)
         return codes
 
 
+def forbid_unknown_fields(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Request bodies are strict: an unknown field is a 400, so the schema says so."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result
+
+
+class ErrorCode413Enum(models.TextChoices):
+    REQUEST_TOO_LARGE = "request_too_large"
+
+
 class ErrorCode502Enum(models.TextChoices):
     REMOTE_API_FAILED = "remote_api_failed"
-
-
-class Error502Serializer(serializers.Serializer[Any]):
-    code = serializers.ChoiceField(choices=ErrorCode502Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse502Serializer(serializers.Serializer[Any]):
-    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error502Serializer(many=True)  # type: ignore[assignment]
 
 
 class ErrorCode503Enum(models.TextChoices):
@@ -51,12 +54,26 @@ class ErrorCode503Enum(models.TextChoices):
     REMOTE_API_NOT_CONFIGURED = "remote_api_not_configured"
 
 
-class Error503Serializer(serializers.Serializer[Any]):
-    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def _error_response(
+    status: int, codes: type[models.TextChoices]
+) -> type[serializers.Serializer[Any]]:
+    kind = ClientErrorEnum if status < 500 else ServerErrorEnum
+    error = type(
+        f"Error{status}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        f"ErrorResponse{status}Serializer",
+        (serializers.Serializer,),
+        {"type": serializers.ChoiceField(choices=kind.choices), "errors": error(many=True)},
+    )
 
 
-class ErrorResponse503Serializer(serializers.Serializer[Any]):
-    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error503Serializer(many=True)  # type: ignore[assignment]
+ErrorResponse413Serializer = _error_response(413, ErrorCode413Enum)
+ErrorResponse502Serializer = _error_response(502, ErrorCode502Enum)
+ErrorResponse503Serializer = _error_response(503, ErrorCode503Enum)

@@ -13,11 +13,14 @@ involve several fields (as Ecto's ``check_constraint(changeset, :field, ...)``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Model
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import Field
 from rest_framework.validators import UniqueValidator
 
@@ -46,7 +49,21 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
         return model(pk=pk)  # type: ignore[no-any-return]
 
 
-class ConstraintModelSerializer(serializers.ModelSerializer[M]):
+class StrictFieldsMixin:
+    """A field the serializer does not know is a 400, not silently dropped."""
+
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                detail = [ErrorDetail("Unknown field.", code="unknown_field")]
+                raise serializers.ValidationError(dict.fromkeys(unknown, detail))
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M]):
     serializer_related_field = ReferenceField
 
     def get_unique_together_validators(self) -> list[Any]:
@@ -59,6 +76,19 @@ class ConstraintModelSerializer(serializers.ModelSerializer[M]):
         self, field_names: Any, declared_fields: Any, extra_kwargs: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         return extra_kwargs, {}
+
+    def build_standard_field(
+        self, field_name: str, model_field: Any
+    ) -> tuple[type[Field], dict[str, Any]]:  # type: ignore[type-arg]
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        # The range every backend can store, not the default connection's:
+        # SQLite stores 64 bits in an IntegerField, PostgreSQL 32.
+        portable = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if portable is not None:
+            low, high = portable
+            field_kwargs["min_value"] = max(field_kwargs.get("min_value", low), low)
+            field_kwargs["max_value"] = min(field_kwargs.get("max_value", high), high)
+        return field_class, field_kwargs
 
     def build_field(self, *args: Any, **kwargs: Any) -> tuple[type[Field], dict[str, Any]]:  # type: ignore[type-arg]
         field_class, field_kwargs = super().build_field(*args, **kwargs)
@@ -80,7 +110,7 @@ class ConstraintModelSerializer(serializers.ModelSerializer[M]):
         return translated_writes(self.Meta.model, attr_for=self.attr_for)
 
     def attr_for(self, rule: Rule) -> str:
-        declared: dict[str, str] = getattr(self.Meta, "constraint_attrs", {})
+        declared: dict[str, str] = dict(getattr(self.Meta, "constraint_attrs", {}))
         if rule.code in declared:
             return declared[rule.code]
         if rule.field is None:
@@ -89,5 +119,5 @@ class ConstraintModelSerializer(serializers.ModelSerializer[M]):
         sources = {rule.field, getattr(model_field, "attname", rule.field)}
         for name, field in self.fields.items():
             if field.source in sources:
-                return name
+                return str(name)
         return NON_FIELD

@@ -57,7 +57,10 @@ DRF_STANDARDIZED_ERRORS = {
         "503",
     ],
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
-    "ERROR_SCHEMAS": {"503": "api.schema.ErrorResponse503Serializer"},
+    "ERROR_SCHEMAS": {
+        "413": "api.schema.ErrorResponse413Serializer",
+        "503": "api.schema.ErrorResponse503Serializer",
+    },
     "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
 }
 
@@ -146,7 +149,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -189,11 +192,15 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": _ERROR_ENUMS + "ErrorCode415Enum.choices",
         "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
+        "ErrorCode413Enum": "api.schema.ErrorCode413Enum.choices",
         "ErrorCode502Enum": "api.schema.ErrorCode502Enum.choices",
         "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
         "ScoreTypeEnum": "scoring.serializers.SCORE_TYPE_CHOICES",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.forbid_unknown_fields",
+    ],
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
