@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -20,6 +19,7 @@ from api.parsers import JSONParser
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
+    authentication_classes = ()
     parser_classes = (JSONParser,)
     serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedRateThrottle,)
@@ -51,7 +51,6 @@ class UserViewSet(
             return [ScopedRateThrottle()]
         return super().get_throttles()
 
-    @extend_schema(responses=UserSerializer)
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])
     def me(self, request: Request) -> Response:
         instance = self.get_queryset().get(pk=request.user.pk or 0)

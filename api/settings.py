@@ -222,9 +222,9 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
     },
 }
-# Serve the admin's and the docs' assets from the installed apps even before
-# collectstatic has run (the container image runs it at build time).
-WHITENOISE_USE_FINDERS = True
+# Production serves the collected, compressed files (scripts/serve and the
+# image run collectstatic); a DEBUG run serves them from the apps directly.
+WHITENOISE_USE_FINDERS = DEBUG
 
 TEMPLATES = [
     {

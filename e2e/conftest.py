@@ -1,0 +1,119 @@
+"""
+A live server for the end-to-end tests: the image's start command, in the image's
+file tree, on a fresh database.
+
+These tests talk HTTP only. pytest-django still configures Django in this process
+(with the test settings); nothing here uses its database fixtures, and the server
+fixture is not called live_server, which pytest-django would take for its own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from e2e.image import build_context, run_build_steps
+from e2e.live import PUBLIC_HOST, LiveServer, fresh_database, manage, process_env, serve
+from e2e.users import ApiUser, register
+
+_SERVER_LOGS = pytest.StashKey[list[Path]]()
+_LOG_OFFSETS = pytest.StashKey[dict[Path, int]]()
+
+
+@pytest.fixture(scope="session")
+def image_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # What the image's WORKDIR holds: the servers run from here, not from the work tree.
+    tree = build_context(tmp_path_factory.mktemp("image") / "app")
+    run_build_steps(tree)
+    return tree
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    scratch = tmp_path_factory.mktemp("database")
+    with fresh_database(os.environ.get("DATABASE_URL"), scratch) as url:
+        manage("migrate", "--no-input", "-v0", env=process_env(SECRET_KEY="e2e", DATABASE_URL=url))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server_log(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Callable[[str], Path]:
+    # A log file for a server, shown with the report of any test that fails while it runs.
+    def make(name: str) -> Path:
+        log = tmp_path_factory.mktemp(name) / "gunicorn.log"
+        request.config.stash.setdefault(_SERVER_LOGS, []).append(log)
+        return log
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def service(
+    image_tree: Path, database_url: str, server_log: Callable[[str], Path]
+) -> Iterator[LiveServer]:
+    env = process_env(
+        ALLOWED_HOSTS=f"127.0.0.1,localhost,{PUBLIC_HOST}",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SECURE_SSL="0",
+        THROTTLE_AUTH="10000/minute",
+        THROTTLE_REGISTER="10000/minute",
+        WEB_CONCURRENCY="2",
+    )
+    with serve(env, server_log("service"), cwd=image_tree) as server:
+        yield server
+
+
+@pytest.fixture
+def http(service: LiveServer) -> Iterator[httpx.Client]:
+    with service.client() as client:
+        yield client
+
+
+@pytest.fixture
+def make_user(http: httpx.Client) -> Callable[[], ApiUser]:
+    return lambda: register(http)
+
+
+@pytest.fixture
+def user(make_user: Callable[[], ApiUser]) -> ApiUser:
+    return make_user()
+
+
+@pytest.fixture
+def staff_user(make_user: Callable[[], ApiUser], service: LiveServer) -> ApiUser:
+    staff = make_user()
+    promote = (
+        "import os; from accounts.models import User; "
+        "print(User.objects.filter(username=os.environ['E2E_USERNAME']).update(is_staff=True))"
+    )
+    env = {**service.env, "E2E_USERNAME": staff.username}
+    assert manage("shell", "--no-imports", "-c", promote, env=env).strip() == "1"
+    return staff
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # A failing test shows what the server logged while it ran.
+    report = yield
+    logs = item.config.stash.get(_SERVER_LOGS, [])
+    if call.when == "setup":
+        item.stash[_LOG_OFFSETS] = {log: log.stat().st_size for log in logs if log.exists()}
+    elif report.failed:
+        offsets = item.stash.get(_LOG_OFFSETS, {})
+        for log in logs:
+            with log.open("rb") as stream:
+                stream.seek(offsets.get(log, 0))
+                text = stream.read().decode(errors="replace")
+            report.sections.append((f"live server log {log.parent.name}", text))
+    return report

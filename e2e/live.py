@@ -1,0 +1,125 @@
+"""The service started the way its container starts it, on a database made for the run."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+# The Dockerfile's CMD; test_dockerfile.py holds the two together.
+START_COMMAND = ("gunicorn", "--config", "gunicorn.conf.py")
+# The virtualenv's scripts (gunicorn, hadolint, ...), found the way the image's PATH finds them.
+BIN_DIR = Path(sys.executable).parent
+# A name that is not localhost, for the browser: Swagger UI skips some outside
+# calls (its validator badge) on localhost, and a deployment is not on localhost.
+PUBLIC_HOST = "api.e2e.test"
+# pytest-django points DJANGO_SETTINGS_MODULE at the test settings; the live service
+# runs the real ones. The rest each caller sets, or leaves out on purpose.
+_NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY")
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    host: str | None  # the Host header clients send; None: the URL's
+    env: Mapping[str, str]
+    log: Path
+
+    def client(self) -> httpx.Client:
+        headers = {"Host": self.host} if self.host else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+
+def process_env(**overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
+    env["PATH"] = f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
+    if not os.access("/dev/shm", os.W_OK):  # noqa: S108 (gunicorn.conf.py's default)
+        overrides.setdefault("WORKER_TMP_DIR", tempfile.gettempdir())
+    return {**env, **overrides}
+
+
+@contextmanager
+def fresh_database(server_url: str | None, scratch: Path) -> Iterator[str]:
+    if not (server_url and server_url.startswith("postgres")):
+        yield f"sqlite:///{scratch / 'e2e.sqlite3'}"
+        return
+    name = f"e2e_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            connection.execute(drop.format(sql.Identifier(name)))
+
+
+def manage(*args: str, env: Mapping[str, str]) -> str:
+    command = [sys.executable, "manage.py", *args]
+    result = subprocess.run(  # noqa: S603 (a fixed command)
+        command, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=300, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(
+    env: Mapping[str, str], log: Path, host: str | None = None, cwd: Path = ROOT
+) -> Iterator[LiveServer]:
+    port = free_port()
+    env = {**env, "BIND": f"127.0.0.1:{port}"}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603 (the image's CMD)
+            START_COMMAND, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    try:
+        server = LiveServer(url=f"http://127.0.0.1:{port}", host=host, env=env, log=log)
+        _wait_until_ready(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_ready(server: LiveServer, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    with server.client() as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                if http.get("/api/health/ready/").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise RuntimeError(
+        f"the server did not become ready:\n{server.log.read_text(errors='replace')}"
+    )

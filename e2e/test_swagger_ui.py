@@ -1,0 +1,80 @@
+"""Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from e2e.live import PUBLIC_HOST, LiveServer
+from e2e.users import ApiUser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # The service under a name that is not localhost, resolved without DNS.
+    f"--host-resolver-rules=MAP {PUBLIC_HOST} 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does as root)"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_try_it_out_shows_the_self_follow_constraint_error(
+    page: Page, service: LiveServer, user: ApiUser
+) -> None:
+    origin = f"{PUBLIC_HOST}:{urlsplit(service.url).port}"
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"http://{origin}/api/docs/")
+    page.locator(".auth-wrapper .authorize").click()
+    token_auth = page.locator(".auth-container").filter(has_text="tokenAuth")
+    token_auth.locator("input").fill(f"Token {user.token}")
+    token_auth.get_by_role("button", name="Apply credentials").click()
+    expect(token_auth.get_by_role("heading", name="Authorized")).to_be_visible()
+    page.locator(".close-modal").click()
+    operation = page.locator("#operations-follows-follows_create")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator("textarea.body-param__text").fill(json.dumps({"to_user": user.id}))
+    operation.get_by_role("button", name="Execute").click()
+
+    live_response = operation.locator(".live-responses-table .response")
+    expect(live_response.locator(".response-col_status")).to_have_text("400")
+    expect(live_response.locator(".response-col_description")).to_contain_text(
+        "social_follow_prevent_self_follow"
+    )
+    assert any("/drf_spectacular_sidecar/swagger-ui-dist/" in url for url in requested), requested
+    assert any(url.endswith("/api/follows/") for url in requested), requested
+    outside = [url for url in requested if urlsplit(url).netloc != origin]
+    assert not outside, f"requests that left the service: {outside}"
