@@ -5,12 +5,11 @@ from collections import Counter
 
 from django.test import override_settings
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import RemoteAPIAccount, User
 from accounts.tests.remote_api import remote_api
-from api.tests.races import PostgreSQLRaceTestCase, race
+from api.tests.races import PostgreSQLRaceTestCase, post_outcome, race
 
 
 @override_settings(REMOTE_API_USERNAME="service", REMOTE_API_PASSWORD="pw")
@@ -32,12 +31,8 @@ class RefreshRaceTests(PostgreSQLRaceTestCase):
         expires = (timezone.now() + dt.timedelta(hours=1)).isoformat()
 
         def post(index: int) -> tuple[int, str | None]:
-            client = APIClient()
-            client.force_authenticate(staff)
             body = {"access_token": f"token-{index:04d}", "access_token_expires": expires}
-            response = client.post("/api/remote-api-account/", body)
-            code = None if response.status_code == 201 else response.json()["errors"][0]["code"]
-            return response.status_code, code
+            return post_outcome(staff, "/api/remote-api-account/", body)
 
         results = Counter(race(10, post))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, connections
 from django.test import TransactionTestCase
+from rest_framework.test import APIClient
 
 T = TypeVar("T")
 
@@ -25,6 +27,17 @@ def race(count: int, call: Callable[[int], T]) -> list[T]:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
+
+
+def post_outcome(
+    user: AbstractBaseUser, path: str, body: Mapping[str, object]
+) -> tuple[int, str | None]:
+    """POST as ``user``: the status and, for an error, its first code."""
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(path, body)
+    code = None if response.status_code < 300 else response.json()["errors"][0]["code"]
+    return response.status_code, code
 
 
 class PostgreSQLRaceTestCase(TransactionTestCase):

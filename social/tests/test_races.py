@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rest_framework.test import APIClient
-
 from accounts.models import User
-from api.tests.races import PostgreSQLRaceTestCase, race
+from api.tests.races import PostgreSQLRaceTestCase, post_outcome, race
 from social.models import Follow
 
 
@@ -14,14 +12,9 @@ class FollowRaceTests(PostgreSQLRaceTestCase):
         alice = User.objects.create_user("alice")
         bob = User.objects.create_user("bob")
 
-        def post(_: int) -> tuple[int, str | None]:
-            client = APIClient()
-            client.force_authenticate(alice)
-            response = client.post("/api/follows/", {"to_user": bob.pk})
-            code = None if response.status_code == 201 else response.json()["errors"][0]["code"]
-            return response.status_code, code
-
-        results = Counter(race(20, post))
+        results = Counter(
+            race(20, lambda _: post_outcome(alice, "/api/follows/", {"to_user": bob.pk}))
+        )
 
         assert results == {
             (201, None): 1,
