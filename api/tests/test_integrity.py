@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, connection
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -206,3 +206,22 @@ class ORMTests(TestCase):
         parent = Parent.objects.create(name="p")
         with self.assertRaisesMessage(IntegrityError, "constraint_models_child_rank_positive"):
             Child.objects.create(parent=parent, code="a", label="l", rank=0)
+
+
+class OutermostWriteTests(TransactionTestCase):
+    """As in production: no request transaction around the write's own."""
+
+    def test_unknown_foreign_key_found_at_commit_is_400(self) -> None:
+        response = post(ChildViewSet, {"parent": 424242, "code": "a", "label": "l", "rank": 1})
+
+        assert response.status_code == 400
+        assert errors(response) == [("does_not_exist", "parent")]
+        assert not Child.objects.exists()
+
+    def test_check_violation_is_400_and_the_connection_usable(self) -> None:
+        parent = Parent.objects.create(name="p")
+
+        response = post(ChildViewSet, {"parent": parent.pk, "code": "a", "label": "l", "rank": 0})
+
+        assert errors(response) == [("constraint_models_child_rank_positive", "rank")]
+        assert Child.objects.count() == 0
