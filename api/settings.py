@@ -85,8 +85,14 @@ def _database(url: str) -> dict[str, Any]:
         options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
         config["CONN_HEALTH_CHECKS"] = True
+        # Django's backend, but the health check pings only idle connections.
+        config["ENGINE"] = "api.db.postgresql"
     return config
 
+
+# A persistent connection that served a request this recently is not pinged
+# before the next one (api/db/postgresql/base.py).
+DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=5.0)
 
 DATABASES = {
     "default": _database(
