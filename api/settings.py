@@ -150,7 +150,7 @@ REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
