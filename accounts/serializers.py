@@ -41,7 +41,7 @@ class RegistrationSerializer(ConstraintModelSerializer[User]):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> User:
-        with self.translated_writes():
+        with self.translated_writes(one_statement=True):
             return User.objects.create_user(**validated_data)
 
 

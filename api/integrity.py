@@ -44,12 +44,26 @@ def violation_error(exc: IntegrityError, attr_for: AttrFor = default_attr) -> Va
 
 @contextmanager
 def translated_writes(
-    model: type[Model], using: str = DEFAULT_DB_ALIAS, attr_for: AttrFor = default_attr
+    model: type[Model],
+    using: str = DEFAULT_DB_ALIAS,
+    attr_for: AttrFor = default_attr,
+    *,
+    one_statement: bool = False,
 ) -> Iterator[None]:
+    connection = connections[using]
+    if one_statement and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # In autocommit one statement is its own transaction, and PostgreSQL
+        # checks the deferred foreign keys when it ends: BEGIN and COMMIT
+        # would add two round trips and protect nothing.
+        try:
+            yield
+        except IntegrityError as exc:
+            raise violation_error(exc, attr_for) from None
+        return
     try:
         with transaction.atomic(using=using):
             yield
-            check_deferred(connections[using], model)
+            check_deferred(connection, model)
     except IntegrityError as exc:
         raise violation_error(exc, attr_for) from None
 

@@ -99,15 +99,25 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         return field_class, field_kwargs
 
     def create(self, validated_data: Any) -> M:
-        with self.translated_writes():
+        with self.translated_writes(one_statement=self.is_one_statement(validated_data)):
             return super().create(validated_data)
 
     def update(self, instance: M, validated_data: Any) -> M:
-        with self.translated_writes():
+        with self.translated_writes(one_statement=self.is_one_statement(validated_data)):
             return super().update(instance, validated_data)
 
-    def translated_writes(self) -> AbstractContextManager[None]:
-        return translated_writes(self.Meta.model, attr_for=self.attr_for)
+    def translated_writes(self, *, one_statement: bool = False) -> AbstractContextManager[None]:
+        return translated_writes(
+            self.Meta.model, attr_for=self.attr_for, one_statement=one_statement
+        )
+
+    def is_one_statement(self, validated_data: Any) -> bool:
+        # ModelSerializer saves the row, then sets many-to-many relations; a
+        # multi-table model saves a row per table.
+        model: type[Model] = self.Meta.model
+        opts = model._meta
+        many = {field.name for field in opts.many_to_many}
+        return not opts.parents and not many.intersection(validated_data)
 
     def attr_for(self, rule: Rule) -> str:
         declared: dict[str, str] = dict(getattr(self.Meta, "constraint_attrs", {}))
