@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -48,6 +49,16 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
             self.fail("does_not_exist", pk_value=data)
         return model(pk=pk)  # type: ignore[no-any-return]
 
+    def get_attribute(self, instance: Any) -> Any:
+        # The key's column value: neither the related row nor DRF's
+        # PKOnlyObject, once per row of every page.
+        if len(self.source_attrs) == 1:
+            return getattr(instance, f"{self.source_attrs[0]}_id")
+        return super().get_attribute(instance)
+
+    def to_representation(self, value: Any) -> Any:
+        return value.pk if isinstance(value, Model) else value
+
 
 class StrictFieldsMixin:
     """A field the serializer does not know is a 400, not silently dropped."""
@@ -65,6 +76,11 @@ class StrictFieldsMixin:
 
 class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M]):
     serializer_related_field = ReferenceField
+
+    @cached_property
+    def _readable_fields(self) -> list[Field]:  # type: ignore[type-arg]
+        # DRF filters the fields anew for every row it represents.
+        return [field for field in self.fields.values() if not field.write_only]
 
     def get_unique_together_validators(self) -> list[Any]:
         return []
