@@ -24,7 +24,9 @@ class UserSerializer(ConstraintModelSerializer[User]):
 
 
 class RegistrationSerializer(ConstraintModelSerializer[User]):
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
 
     class Meta:
         model = User

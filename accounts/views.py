@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -15,7 +16,16 @@ from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
 from api.parsers import JSONParser
 
+# The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
+PASSWORD_CODES = [
+    "password_entirely_numeric",
+    "password_too_common",
+    "password_too_short",
+    "password_too_similar",
+]
 
+
+@extend_validation_errors(["authorization"], field_name="non_field_errors", methods=["post"])
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
@@ -26,6 +36,7 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "auth"
 
 
+@extend_validation_errors(PASSWORD_CODES, field_name="password", actions=["create"])
 class UserViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

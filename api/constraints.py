@@ -56,6 +56,7 @@ class Table:
     by_name: dict[str, Rule]
     by_columns: dict[tuple[str, frozenset[str]], Rule]
     by_column: dict[tuple[str, str], tuple[type[Model], str]]
+    # Every rule of a model: declared constraints, then unique fields and keys.
     by_model: dict[type[Model], tuple[Rule, ...]]
 
 
@@ -155,7 +156,16 @@ class _Builder:
         self.by_column: dict[tuple[str, str], tuple[type[Model], str]] = {}
         self.by_model: dict[type[Model], tuple[Rule, ...]] = {}
 
-    def add(self, rule: Rule, columns: list[str] | None = None, names: Iterable[str] = ()) -> None:
+    def add(
+        self,
+        rule: Rule,
+        columns: list[str] | None = None,
+        names: Iterable[str] = (),
+        listed: bool = True,
+    ) -> None:
+        known = self.by_model.get(rule.model, ())
+        if listed and all((r.code, r.fields) != (rule.code, rule.fields) for r in known):
+            self.by_model[rule.model] = (*known, rule)
         if columns is not None:
             self.by_columns.setdefault((rule.model._meta.db_table, frozenset(columns)), rule)
         for name in names:
@@ -163,7 +173,6 @@ class _Builder:
 
     def add_model(self, model: type[Model]) -> None:
         declared = model_rules(model)
-        self.by_model[model] = declared
         for rule in declared:
             constraint = rule.constraint
             keyed = isinstance(constraint, UniqueConstraint) and constraint.fields
@@ -175,8 +184,11 @@ class _Builder:
             self.by_column[(table, column)] = (model, field.name)
             single = (field.name,)
             if field.primary_key:
-                rule = _pinned_pk_rule(model, declared) or _unique_rule(model, single)
-                self.add(rule, [column], [f"{table}_pkey"])
+                # A generated key's conflict is no rule a client can break,
+                # unless a CHECK pins the key (a singleton).
+                pinned = _pinned_pk_rule(model, declared)
+                rule = pinned or _unique_rule(model, single)
+                self.add(rule, [column], [f"{table}_pkey"], listed=pinned is not None)
             elif field.unique:
                 rule = _unique_rule(model, single)
                 self.add(rule, [column], _candidate_names(model, [column], "_uniq"))

@@ -5,12 +5,14 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.request import Request
 
 # Ids are 64-bit: a larger number is a 400, not an overflow in the driver.
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.Filter):  # type: ignore[misc]
     """Filter on a foreign key's column by id, without loading the related row."""
 

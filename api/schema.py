@@ -15,8 +15,8 @@ from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAuto
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
 
-from api.constraints import table
-from api.serializers import ConstraintModelSerializer
+from api.constraints import NON_FIELD, table
+from api.serializers import UNKNOWN_FIELD, ConstraintModelSerializer, StrictFieldsMixin
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -25,6 +25,8 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         if self.method not in ("POST", "PUT", "PATCH"):
             return codes
         serializer = self.get_request_serializer()
+        if isinstance(serializer, StrictFieldsMixin):
+            codes.setdefault(NON_FIELD, set()).add(UNKNOWN_FIELD)
         if isinstance(serializer, ConstraintModelSerializer):
             model: Any = serializer.Meta.model
             model = model._meta.concrete_model

@@ -60,6 +60,9 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
         return value.pk if isinstance(value, Model) else value
 
 
+UNKNOWN_FIELD = "unknown_field"
+
+
 class StrictFieldsMixin:
     """A field the serializer does not know is a 400, not silently dropped."""
 
@@ -69,8 +72,12 @@ class StrictFieldsMixin:
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                detail = [ErrorDetail("Unknown field.", code="unknown_field")]
-                raise serializers.ValidationError(dict.fromkeys(unknown, detail))
+                # Not attached to the field itself: its name is the client's,
+                # and the documented attrs are the serializer's fields.
+                detail = [
+                    ErrorDetail(f"Unknown field: {name}.", code=UNKNOWN_FIELD) for name in unknown
+                ]
+                raise serializers.ValidationError({NON_FIELD: detail})
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
@@ -97,6 +104,9 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         self, field_name: str, model_field: Any
     ) -> tuple[type[Field], dict[str, Any]]:  # type: ignore[type-arg]
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.CharField):
+            # Stored as sent: a rule about blank strings is the database's.
+            field_kwargs.setdefault("trim_whitespace", False)
         # The range every backend can store, not the default connection's:
         # SQLite stores 64 bits in an IntegerField, PostgreSQL 32.
         portable = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())

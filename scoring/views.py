@@ -45,14 +45,17 @@ class EventViewSet(viewsets.ModelViewSet[Event]):
         return super().get_permissions()
 
 
-class ScoreFilter(filters.FilterSet):  # type: ignore[misc]
-    type = filters.ChoiceFilter(choices=SCORE_TYPE_CHOICES, method="filter_type")
+class TypedScoreFilter(filters.FilterSet):  # type: ignore[misc]
     event = IdFilter(field_name="event_id")
     owner = IdFilter(field_name="owner_id")
 
     class Meta:
         model = Score
         fields: list[str] = []
+
+
+class ScoreFilter(TypedScoreFilter):
+    type = filters.ChoiceFilter(choices=SCORE_TYPE_CHOICES, method="filter_type")
 
     def filter_type(self, queryset: QuerySet[Score], name: str, value: str) -> QuerySet[Score]:
         return queryset.filter(type=ScoreType[value.upper()])
@@ -73,8 +76,7 @@ class ScoreViewSet(viewsets.ModelViewSet[Score]):
 class PointsScoreViewSet(ScoreViewSet):
     """Scores of type points, with the points as ``value``."""
 
-    filterset_class = None
-    filterset_fields = ["event", "owner"]
+    filterset_class = TypedScoreFilter
     queryset = PointsScore.objects.all()
     serializer_class = PointsScoreSerializer
 
@@ -82,7 +84,6 @@ class PointsScoreViewSet(ScoreViewSet):
 class DurationScoreViewSet(ScoreViewSet):
     """Scores of type duration, with the duration as ``value``."""
 
-    filterset_class = None
-    filterset_fields = ["event", "owner"]
+    filterset_class = TypedScoreFilter
     queryset = DurationScore.objects.all()
     serializer_class = DurationScoreSerializer

@@ -100,7 +100,11 @@ class HostileInputTests(APITestCase):
         response = self.client.post("/api/follows/", {"to_user": self.other.pk, "is_staff": True})
 
         self.assert_error(response, 400, "unknown_field")
-        assert response.json()["errors"][0]["attr"] == "is_staff"
+        assert response.json()["errors"][0] == {
+            "code": "unknown_field",
+            "detail": "Unknown field: is_staff.",
+            "attr": "non_field_errors",
+        }
         assert not Follow.objects.exists()
 
     def test_huge_limit_is_capped(self) -> None:
