@@ -13,7 +13,8 @@ from api.serializers import ConstraintModelSerializer, StrictFieldsMixin
 
 
 class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):
-    pass
+    # As registration stores it: untrimmed.
+    username = serializers.CharField(label="Username", write_only=True, trim_whitespace=False)
 
 
 class UserSerializer(ConstraintModelSerializer[User]):

@@ -81,6 +81,15 @@ def _database(url: str) -> dict[str, Any]:
         # Bounded waits: an unreachable database answers 503 quickly instead of
         # hanging a worker; the statement timeout caps a stuck query.
         options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+        # A database that vanishes without closing the connection (a network
+        # partition) is noticed within seconds, not when gunicorn kills the worker.
+        options.setdefault(
+            "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)
+        )
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", 2)
+        options.setdefault("keepalives_interval", 1)
+        options.setdefault("keepalives_count", 2)
         statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
         options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)

@@ -18,8 +18,16 @@ import httpx
 import pytest
 
 from e2e.image import build_context, run_build_steps
-from e2e.live import PUBLIC_HOST, LiveServer, fresh_database, manage, process_env, serve
-from e2e.users import ApiUser, register
+from e2e.live import (
+    PUBLIC_HOST,
+    LiveServer,
+    ServerFactory,
+    fresh_database,
+    manage,
+    process_env,
+)
+from e2e.remote_api import token_endpoint
+from e2e.users import ApiUser, make_staff, register
 
 _SERVER_LOGS = pytest.StashKey[list[Path]]()
 _LOG_OFFSETS = pytest.StashKey[dict[Path, int]]()
@@ -55,10 +63,20 @@ def server_log(
 
 
 @pytest.fixture(scope="session")
-def service(
-    image_tree: Path, database_url: str, server_log: Callable[[str], Path]
-) -> Iterator[LiveServer]:
+def remote_api() -> Iterator[dict[str, str]]:
+    with token_endpoint() as settings:
+        yield settings
+
+
+@pytest.fixture(scope="session")
+def servers(
+    image_tree: Path,
+    database_url: str,
+    remote_api: dict[str, str],
+    server_log: Callable[[str], Path],
+) -> ServerFactory:
     env = process_env(
+        **remote_api,
         ALLOWED_HOSTS=f"127.0.0.1,localhost,{PUBLIC_HOST}",
         DATABASE_URL=database_url,
         DEBUG="0",
@@ -68,7 +86,12 @@ def service(
         THROTTLE_REGISTER="10000/minute",
         WEB_CONCURRENCY="2",
     )
-    with serve(env, server_log("service"), cwd=image_tree) as server:
+    return ServerFactory(env=env, cwd=image_tree, log=server_log)
+
+
+@pytest.fixture(scope="session")
+def service(servers: ServerFactory) -> Iterator[LiveServer]:
+    with servers.start("service") as server:
         yield server
 
 
@@ -90,14 +113,7 @@ def user(make_user: Callable[[], ApiUser]) -> ApiUser:
 
 @pytest.fixture
 def staff_user(make_user: Callable[[], ApiUser], service: LiveServer) -> ApiUser:
-    staff = make_user()
-    promote = (
-        "import os; from accounts.models import User; "
-        "print(User.objects.filter(username=os.environ['E2E_USERNAME']).update(is_staff=True))"
-    )
-    env = {**service.env, "E2E_USERNAME": staff.username}
-    assert manage("shell", "--no-imports", "-c", promote, env=env).strip() == "1"
-    return staff
+    return make_staff(make_user(), service.env)
 
 
 @pytest.hookimpl(wrapper=True)

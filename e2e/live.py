@@ -9,10 +9,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -38,6 +39,7 @@ class LiveServer:
     host: str | None  # the Host header clients send; None: the URL's
     env: Mapping[str, str]
     log: Path
+    pid: int | None = None  # gunicorn's master
 
     def client(self) -> httpx.Client:
         headers = {"Host": self.host} if self.host else {}
@@ -52,9 +54,21 @@ def process_env(**overrides: str) -> dict[str, str]:
     return {**env, **overrides}
 
 
+def is_postgresql(url: str | None) -> TypeGuard[str]:
+    return bool(url and url.startswith("postgres"))
+
+
+def reached_at(database_url: str, host: str, port: int) -> str:
+    """The same database, reached through another address (a proxy, another host's view)."""
+    parts = urlsplit(database_url)
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 @contextmanager
 def fresh_database(server_url: str | None, scratch: Path) -> Iterator[str]:
-    if not (server_url and server_url.startswith("postgres")):
+    if not is_postgresql(server_url):
         yield f"sqlite:///{scratch / 'e2e.sqlite3'}"
         return
     name = f"e2e_{os.getpid()}_{secrets.token_hex(3)}"
@@ -87,16 +101,23 @@ def free_port() -> int:
 
 @contextmanager
 def serve(
-    env: Mapping[str, str], log: Path, host: str | None = None, cwd: Path = ROOT
+    env: Mapping[str, str],
+    log: Path,
+    host: str | None = None,
+    cwd: Path = ROOT,
+    bind: str | None = None,
+    wrapper: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
-    port = free_port()
-    env = {**env, "BIND": f"127.0.0.1:{port}"}
+    # bind: "address:port" (default: a free port on 127.0.0.1); wrapper: a command
+    # that runs the start command somewhere else, e.g. `ip netns exec <name>`.
+    bind = bind or f"127.0.0.1:{free_port()}"
+    env = {**env, "BIND": bind}
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603 (the image's CMD)
-            START_COMMAND, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT
+            [*wrapper, *START_COMMAND], cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT
         )
     try:
-        server = LiveServer(url=f"http://127.0.0.1:{port}", host=host, env=env, log=log)
+        server = LiveServer(url=f"http://{bind}", host=host, env=env, log=log, pid=process.pid)
         _wait_until_ready(server, process)
         yield server
     finally:
@@ -106,6 +127,26 @@ def serve(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@dataclass(frozen=True)
+class ServerFactory:
+    """More servers like the session's: the same image tree, settings and database."""
+
+    env: Mapping[str, str]
+    cwd: Path
+    log: Callable[[str], Path]
+
+    def start(
+        self,
+        name: str,
+        *,
+        bind: str | None = None,
+        wrapper: Sequence[str] = (),
+        **overrides: str,
+    ) -> AbstractContextManager[LiveServer]:
+        env = {**self.env, **overrides}
+        return serve(env, self.log(name), cwd=self.cwd, bind=bind, wrapper=wrapper)
 
 
 def _wait_until_ready(server: LiveServer, process: subprocess.Popen[bytes]) -> None:

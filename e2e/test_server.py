@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 
 import httpx
@@ -112,3 +113,16 @@ def test_swagger_ui_assets_are_served(http: httpx.Client) -> None:
     assert asset.status_code == 200
     assert "javascript" in asset.headers["content-type"]
     assert "SwaggerUIBundle" in asset.text
+
+
+def test_a_password_with_surrounding_spaces_signs_in_as_registered(http: httpx.Client) -> None:
+    credentials = {
+        "username": f"e2e-{secrets.token_hex(6)}",
+        "password": f"  {secrets.token_urlsafe(18)} ",
+    }
+    created = http.post("/api/users/", json=credentials)
+
+    token = http.post("/api/auth/token/", json=credentials)
+
+    assert created.status_code == 201, created.text
+    assert token.status_code == 200, token.text

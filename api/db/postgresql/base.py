@@ -14,9 +14,11 @@ its end by Django's own check, so the next request reconnects.
 
 from __future__ import annotations
 
+import select
 import time
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
 
@@ -33,10 +35,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
         recently_answered = (
             self.answered_at is not None and time.monotonic() - self.answered_at < idle_limit
         )
-        if self.connection is not None and recently_answered:
+        if self.connection is not None and recently_answered and self._socket_quiet():
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
+
+    def _socket_quiet(self) -> bool:
+        # Between requests nothing is due from the server: a readable socket
+        # means it closed the connection (a restart, a failover). A system
+        # call, not a round trip.
+        try:
+            readable, _, _ = select.select([self.connection.pgconn.socket], [], [], 0)
+        except (OSError, ValueError, psycopg.Error):
+            return False
+        return not readable
 
     def close_if_unusable_or_obsolete(self) -> None:
         # Runs when a request starts and when it ends: a connection that
