@@ -35,7 +35,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="before each slice, wait up to this many seconds for other work on the"
         " machine to stop (default 10; smoke 0)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="gunicorn workers (default: gunicorn.conf.py's, two per core)",
+    )
     parser.add_argument("--writers", type=int, default=2000, help="users with tokens")
     parser.add_argument("--scores", type=int, default=500)
     parser.add_argument("--statement-requests", type=int, default=20)
