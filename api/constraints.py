@@ -29,7 +29,6 @@ from django.db.models import (
     Q,
     UniqueConstraint,
 )
-from django.utils.text import capfirst
 
 GENERIC_CODE = "constraint_violation"
 GENERIC_MESSAGE = "The request conflicts with a data rule of the service."
@@ -89,7 +88,7 @@ def _base_name(reference: F) -> str:
     return name.split("__", 1)[0]
 
 
-def _message(model: type[Model], constraint: BaseConstraint, fields: tuple[str, ...]) -> str:
+def _message(model: type[Model], constraint: BaseConstraint) -> str:
     message = constraint.get_violation_error_message()
     default = constraint.default_violation_error_message % {"name": constraint.name}
     if message == default and isinstance(constraint, UniqueConstraint) and constraint.fields:
@@ -121,7 +120,7 @@ def model_rules(model: type[Model]) -> tuple[Rule, ...]:
             Rule(
                 model=model,
                 code=constraint.name,
-                message=_message(model, constraint, fields),
+                message=_message(model, constraint),
                 fields=fields,
                 constraint=constraint,
             )
@@ -240,11 +239,3 @@ def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
 def _foreign_key_rule(model: type[Model], field: ForeignKey[Model, Model]) -> Rule:
     message = f"The referenced {field.verbose_name} does not exist."
     return Rule(model, "does_not_exist", message, (field.name,))
-
-
-def describe() -> Iterator[str]:
-    """One line a rule, for reading the table (``manage.py shell``)."""
-    for model, rules in table().by_model.items():
-        for rule in rules:
-            label = capfirst(model._meta.label)
-            yield f"{label}: {rule.code} on {', '.join(rule.fields) or '-'}: {rule.message}"
