@@ -3,7 +3,7 @@ Settings, read once from the environment (12-factor).
 
 DATABASE_URL   default: the SQLite file db.sqlite3 next to manage.py
 DEBUG          off unless set
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     required when DEBUG is off, unless .secret_key holds one
 ALLOWED_HOSTS  comma-separated; localhost only by default
 """
 
@@ -25,9 +25,19 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+# scripts/serve keeps a generated key in .secret_key, so that every manage.py
+# command on that machine signs with the key the running service uses.
+_KEPT_SECRET_KEY = BASE_DIR / ".secret_key"
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    _KEPT_SECRET_KEY.read_text().strip() if _KEPT_SECRET_KEY.is_file() else ""
+)
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = _DEV_SECRET_KEY
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off: set the SECRET_KEY environment variable, "
+        "or run scripts/serve once, which keeps a generated key in .secret_key."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -3,10 +3,32 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import APIRootView
 
 from api.health import LiveView, ReadyView
 
+# GET /api/: a link to every resource and to the documentation (DRF's root view,
+# left out of the schema as DRF leaves it out).
+index = APIRootView.as_view(
+    api_root_dict={
+        "users": "user-list",
+        "follows": "follow-list",
+        "events": "event-list",
+        "scores": "score-list",
+        "point-scores": "points-score-list",
+        "duration-scores": "duration-score-list",
+        "remote-api-account": "remote-api-account",
+        "auth-token": "auth-token",
+        "health-live": "health-live",
+        "health-ready": "health-ready",
+        "schema": "schema",
+        "docs": "swagger-ui",
+        "redoc": "redoc",
+    }
+)
+
 api_patterns: list[URLPattern | URLResolver] = [
+    path("", index, name="api-root"),
     path("", include("accounts.urls")),
     path("", include("social.urls")),
     path("", include("scoring.urls")),

@@ -107,14 +107,16 @@ def serve(
     cwd: Path = ROOT,
     bind: str | None = None,
     wrapper: Sequence[str] = (),
+    command: Sequence[str] = START_COMMAND,
 ) -> Iterator[LiveServer]:
     # bind: "address:port" (default: a free port on 127.0.0.1); wrapper: a command
-    # that runs the start command somewhere else, e.g. `ip netns exec <name>`.
+    # that runs the start command somewhere else, e.g. `ip netns exec <name>`;
+    # command: another way to start the service (the README's scripts/serve).
     bind = bind or f"127.0.0.1:{free_port()}"
     env = {**env, "BIND": bind}
     with log.open("wb") as sink:
         process = subprocess.Popen(  # noqa: S603 (the image's CMD)
-            [*wrapper, *START_COMMAND], cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT
+            [*wrapper, *command], cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT
         )
     try:
         server = LiveServer(url=f"http://{bind}", host=host, env=env, log=log, pid=process.pid)
