@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import APIException, NotFound
@@ -12,19 +13,28 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
-from api.schema import ErrorResponse502Serializer, ErrorResponse503Serializer
+from api.schema import ErrorCode503Enum, error_response
 
 
-class RemoteAPIFailed(APIException):
+class RefreshFailed(APIException):
     status_code = status.HTTP_502_BAD_GATEWAY
     default_detail = "The remote API did not issue a token. The stored token is unchanged."
     default_code = "remote_api_failed"
 
 
-class RemoteAPINotConfigured(APIException):
+class RefreshNotConfigured(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The remote API is not configured."
     default_code = "remote_api_not_configured"
+
+
+class ErrorCode502Enum(models.TextChoices):
+    REMOTE_API_FAILED = RefreshFailed.default_code
+
+
+class ErrorCode503RefreshEnum(models.TextChoices):
+    DATABASE_UNAVAILABLE = ErrorCode503Enum.DATABASE_UNAVAILABLE.value
+    REMOTE_API_NOT_CONFIGURED = RefreshNotConfigured.default_code
 
 
 class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
@@ -78,8 +88,8 @@ class RemoteAPIRefreshView(APIView):
         request=None,
         responses={
             200: RemoteAPIAccountSerializer,
-            502: ErrorResponse502Serializer,
-            503: ErrorResponse503Serializer,
+            502: error_response(502, ErrorCode502Enum),
+            503: error_response(503, ErrorCode503RefreshEnum, "Refresh"),
         },
     )
     def post(self, request: Request, *args: Any) -> Response:
@@ -87,7 +97,7 @@ class RemoteAPIRefreshView(APIView):
         try:
             account = services.valid_account(force=True)
         except services.RemoteAPINotConfigured:
-            raise RemoteAPINotConfigured() from None
+            raise RefreshNotConfigured() from None
         except services.RemoteAPIError:
-            raise RemoteAPIFailed() from None
+            raise RefreshFailed() from None
         return Response(RemoteAPIAccountSerializer(account).data)

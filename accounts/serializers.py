@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from accounts.models import RemoteAPIAccount, User
-from api.serializers import ConstraintModelSerializer, StrictFieldsMixin
+from integrity.rest_framework.serializers import ConstraintModelSerializer, StrictFieldsMixin
 
 
 class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):

@@ -1,19 +1,17 @@
 """
-The exception handler: drf-standardized-errors' envelope, plus the database.
-
-An IntegrityError that reaches a view is translated by the same table as the
-serializers use; a database that cannot be reached is a 503, not a 500.
+The service's exception handler: integrity's (drf-standardized-errors' envelope,
+a rule violation as a 400), plus what the service adds: a body over the size
+limit is a 413, a database that cannot be reached a 503, not a 500.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
-from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from django.db import DataError, InterfaceError, OperationalError
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 
-from api.constraints import NON_FIELD
-from api.integrity import violation_error
+from integrity import NON_FIELD
+from integrity.rest_framework import ExceptionHandler as IntegrityExceptionHandler
 
 
 class RequestTooLarge(APIException):
@@ -28,10 +26,8 @@ class DatabaseUnavailable(APIException):
     default_code = "database_unavailable"
 
 
-class ExceptionHandler(BaseExceptionHandler):
+class ExceptionHandler(IntegrityExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
-        if isinstance(exc, IntegrityError):
-            return violation_error(exc)
         if isinstance(exc, RequestDataTooBig):
             # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body.
             return RequestTooLarge()

@@ -1,9 +1,8 @@
 """
-OpenAPI: every write endpoint's 400 lists the rule codes it can answer.
-
-The codes come from the same table the translation uses, attached to the same
-field the serializer attaches them to, so the documentation cannot drift from
-the behaviour.
+OpenAPI error bodies for the statuses the service adds to drf-standardized-errors':
+a body over the size limit (413) and a database out of reach (503). A feature
+with statuses of its own declares its codes beside its views with
+``error_response``.
 """
 
 from __future__ import annotations
@@ -11,57 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
-
-from api.constraints import NON_FIELD, table
-from api.serializers import UNKNOWN_FIELD, ConstraintModelSerializer, StrictFieldsMixin
-
-
-class AutoSchema(StandardizedErrorsAutoSchema):
-    def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:
-        codes: dict[str, set[str]] = super()._get_validation_error_codes_by_field(data_fields)
-        if self.method not in ("POST", "PUT", "PATCH"):
-            return codes
-        serializer = self.get_request_serializer()
-        if isinstance(serializer, StrictFieldsMixin):
-            codes.setdefault(NON_FIELD, set()).add(UNKNOWN_FIELD)
-        if isinstance(serializer, ConstraintModelSerializer):
-            model: Any = serializer.Meta.model
-            model = model._meta.concrete_model
-            for rule in table().by_model.get(model, ()):
-                codes.setdefault(serializer.attr_for(rule), set()).add(rule.code)
-        return codes
-
-
-def forbid_unknown_fields(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Request bodies are strict: an unknown field is a 400, so the schema says so."""
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if name.endswith("Request") and component.get("type") == "object":
-            component["additionalProperties"] = False
-    return result
 
 
 class ErrorCode413Enum(models.TextChoices):
     REQUEST_TOO_LARGE = "request_too_large"
 
 
-class ErrorCode502Enum(models.TextChoices):
-    REMOTE_API_FAILED = "remote_api_failed"
-
-
 class ErrorCode503Enum(models.TextChoices):
     DATABASE_UNAVAILABLE = "database_unavailable"
-    REMOTE_API_NOT_CONFIGURED = "remote_api_not_configured"
 
 
-def _error_response(
-    status: int, codes: type[models.TextChoices]
+def error_response(
+    status: int, codes: type[models.TextChoices], name: str = ""
 ) -> type[serializers.Serializer[Any]]:
+    """The error body of ``status`` whose ``code`` is one of ``codes``."""
     kind = ClientErrorEnum if status < 500 else ServerErrorEnum
     error = type(
-        f"Error{status}Serializer",
+        f"Error{status}{name}Serializer",
         (serializers.Serializer,),
         {
             "code": serializers.ChoiceField(choices=codes.choices),
@@ -70,12 +37,11 @@ def _error_response(
         },
     )
     return type(
-        f"ErrorResponse{status}Serializer",
+        f"ErrorResponse{status}{name}Serializer",
         (serializers.Serializer,),
         {"type": serializers.ChoiceField(choices=kind.choices), "errors": error(many=True)},
     )
 
 
-ErrorResponse413Serializer = _error_response(413, ErrorCode413Enum)
-ErrorResponse502Serializer = _error_response(502, ErrorCode502Enum)
-ErrorResponse503Serializer = _error_response(503, ErrorCode503Enum)
+ErrorResponse413Serializer = error_response(413, ErrorCode413Enum)
+ErrorResponse503Serializer = error_response(503, ErrorCode503Enum)

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from api.conditions import value_column_matches
-from api.fields import CheckedCharField, CheckedDurationField, CheckedIntegerField
-from api.unique import UniqueNullsNotDistinct
+from integrity.conditions import value_column_matches
+from integrity.constraints import UniqueNullsNotDistinct
+from integrity.fields import CheckedCharField, CheckedDurationField, CheckedIntegerField
 
 
 class Event(models.Model):

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
-from api.serializers import ConstraintModelSerializer
+from integrity.rest_framework.serializers import ConstraintModelSerializer
 from scoring.models import VALUE_COLUMNS, DurationScore, Event, PointsScore, Score, ScoreType
 
 SCORE_TYPE_CHOICES = [(t.name.lower(), t.label) for t in ScoreType]
@@ -30,10 +30,7 @@ class EventSerializer(ConstraintModelSerializer[Event]):
         fields = ["id", "title", "start_at", "end_at"]
         # Empty titles are the database's to refuse, under the rule's own code.
         extra_kwargs = {"title": {"allow_blank": True}}
-        constraint_attrs = {
-            "scoring_event_start_at_before_end_at": "end_at",
-            "scoring_event_unique_event_dates": "non_field_errors",
-        }
+        constraint_attrs = {"scoring_event_start_at_before_end_at": "end_at"}
 
 
 class ScoreSerializer(ConstraintModelSerializer[Score]):
@@ -43,7 +40,6 @@ class ScoreSerializer(ConstraintModelSerializer[Score]):
     class Meta:
         model = Score
         fields = ["id", "type", "value_points", "value_duration", "event", "owner"]
-        constraint_attrs = {"scoring_score_value_matches_type": "non_field_errors"}
 
 
 class TypedScoreSerializer(ConstraintModelSerializer[Score]):

@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import User
 from accounts.serializers import UserSerializer
-from api.serializers import ConstraintModelSerializer
+from integrity.rest_framework.serializers import ConstraintModelSerializer
 from social.models import Follow
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import RemoteAPIAccount, User
 from accounts.tests.remote_api import remote_api
-from api.tests.races import PostgreSQLRaceTestCase, post_outcome, race
+from tests.races import PostgreSQLRaceTestCase, post_outcome, race
 
 
 @override_settings(REMOTE_API_USERNAME="service", REMOTE_API_PASSWORD="pw")

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.test import TestCase
 
 from accounts.models import User
-from api.tests.rules import refused
+from integrity.tests.refusals import refused
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 
 DAY = dt.date(2026, 1, 1)

@@ -5,7 +5,7 @@ from django.db.models import F
 from django.test import TestCase
 
 from accounts.models import User
-from api.violations import identify
+from integrity.violations import identify_violation
 from social.models import Follow
 
 
@@ -45,7 +45,7 @@ class FollowConstraintTests(TestCase):
         with self.assertRaises(IntegrityError) as raised, transaction.atomic():
             Follow.objects.create(from_user=self.alice, to_user=self.bob)
 
-        rule = identify(raised.exception)
+        rule = identify_violation(raised.exception)
         assert rule is not None
         assert rule.code == "social_follow_unique_relationships"
         assert Follow.objects.count() == 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections import Counter
 
 from accounts.models import User
-from api.tests.races import PostgreSQLRaceTestCase, post_outcome, race
 from social.models import Follow
+from tests.races import PostgreSQLRaceTestCase, post_outcome, race
 
 
 class FollowRaceTests(PostgreSQLRaceTestCase):

@@ -1,71 +1,46 @@
 """
-Run a write in a savepoint and turn a database rule violation into a 400.
+A write the database checks, inside a savepoint.
 
-The write is not checked beforehand: the database checks it, and the
-violation it raises is translated. Foreign keys are deferred (PostgreSQL and
-SQLite both create Django's foreign keys DEFERRABLE INITIALLY DEFERRED), so
-they are checked before the savepoint is released; a bad reference is a 400
-here, not a 500 at the request's commit.
+The write is not checked beforehand: the database checks it. Foreign keys are
+deferred (PostgreSQL and SQLite both create Django's foreign keys DEFERRABLE
+INITIALLY DEFERRED), so they are checked here before the savepoint is
+released: a bad reference raises inside the block, where it can be translated,
+not at the request's commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
-from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from api.constraints import (
-    GENERIC_CODE,
-    GENERIC_MESSAGE,
-    NON_FIELD,
-    Rule,
-    foreign_key_rule,
-    is_enforced_foreign_key,
-)
-from api.violations import KnownViolation, identify
-
-AttrFor = Callable[[Rule], str]
-
-
-def default_attr(rule: Rule) -> str:
-    return rule.field or NON_FIELD
-
-
-def violation_error(exc: IntegrityError, attr_for: AttrFor = default_attr) -> ValidationError:
-    rule = identify(exc)
-    if rule is None:
-        return ValidationError({NON_FIELD: [ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)]})
-    return ValidationError({attr_for(rule): [ErrorDetail(rule.message, code=rule.code)]})
+from integrity.rules import foreign_key_rule, is_enforced_foreign_key
+from integrity.violations import KnownViolation
 
 
 @contextmanager
-def translated_writes(
-    model: type[Model],
-    using: str = DEFAULT_DB_ALIAS,
-    attr_for: AttrFor = default_attr,
-    *,
-    one_statement: bool = False,
+def checked_write(
+    model: type[Model], using: str = DEFAULT_DB_ALIAS, *, one_statement: bool = False
 ) -> Iterator[None]:
+    """
+    Run the block's write of ``model`` so that every rule it breaks raises
+    ``IntegrityError`` inside the block, and the transaction stays usable.
+
+    ``one_statement``: the block is a single INSERT or UPDATE of one table.
+    """
     connection = connections[using]
     if one_statement and connection.vendor == "postgresql" and not connection.in_atomic_block:
         # In autocommit one statement is its own transaction, and PostgreSQL
         # checks the deferred foreign keys when it ends: BEGIN and COMMIT
         # would add two round trips and protect nothing.
-        try:
-            yield
-        except IntegrityError as exc:
-            raise violation_error(exc, attr_for) from None
+        yield
         return
-    try:
-        with transaction.atomic(using=using):
-            yield
-            check_deferred(connection, model)
-    except IntegrityError as exc:
-        raise violation_error(exc, attr_for) from None
+    with transaction.atomic(using=using):
+        yield
+        check_deferred(connection, model)
 
 
 def check_deferred(connection: BaseDatabaseWrapper, model: type[Model]) -> None:

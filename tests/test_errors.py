@@ -52,7 +52,7 @@ class ErrorShapeTests(APITestCase):
         assert_error_shape(response.json(), "client_error", "bad_request")
 
 
-@override_settings(ROOT_URLCONF="api.tests.urls")
+@override_settings(ROOT_URLCONF="tests.urls")
 class ServerErrorTests(TestCase):
     def setUp(self) -> None:
         self.client = APIClient(raise_request_exception=False)

@@ -9,7 +9,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from api.settings import *  # noqa: F403
 from api.settings import INSTALLED_APPS, REST_FRAMEWORK
 
-INSTALLED_APPS = [*INSTALLED_APPS, "api.tests.constraint_models"]
+INSTALLED_APPS = [*INSTALLED_APPS, "integrity.tests.constraint_models"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

@@ -9,10 +9,10 @@ from django.test import TestCase
 from django.test.utils import isolate_apps
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from api.fields import CheckedIntegerField
-from api.serializers import ConstraintModelSerializer
-from api.tests.constraint_models.models import Gauge
-from api.tests.rules import refused
+from integrity.fields import CheckedIntegerField
+from integrity.rest_framework.serializers import ConstraintModelSerializer
+from integrity.tests.constraint_models.models import Gauge
+from integrity.tests.refusals import refused
 
 RULE = "constraint_models_gauge_level_check"
 
@@ -64,7 +64,7 @@ class CheckedFieldTests(TestCase):
         detail: Any = raised.exception.detail
         assert detail["level"][0].code == RULE
 
-    @isolate_apps("api.tests.constraint_models")
+    @isolate_apps("integrity.tests.constraint_models")
     def test_abstract_models_get_the_constraint_per_concrete_child(self) -> None:
         class Base(models.Model):
             share = CheckedIntegerField(check=models.Q(share__gte=0))

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Model
 from django.utils.encoding import force_str
 
-from api.datacheck import Finding, find_violations
+from integrity.datacheck import Finding, find_violations
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ DRF's ModelSerializer checks uniqueness with a SELECT before it writes, and
 resolves every foreign key with another. Both race with concurrent writers and
 restate a rule the database already enforces. Here the write goes straight to
 the database, and the violation it reports becomes the 400: the code is the
-constraint's name, the message its ``violation_error_message``.
+constraint's ``violation_error_code`` (else its name), the message its
+``violation_error_message``.
 
 ``Meta.constraint_attrs`` names the field an error attaches to, for rules that
 involve several fields (as Ecto's ``check_constraint(changeset, :field, ...)``).
@@ -25,9 +26,8 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import Field
 from rest_framework.validators import UniqueValidator
 
-from api.constraints import NON_FIELD, Rule
-from api.filters import MAX_ID
-from api.integrity import translated_writes
+from integrity.rest_framework.errors import translated_writes
+from integrity.rules import NON_FIELD, Rule
 
 M = TypeVar("M", bound=Model)
 
@@ -45,7 +45,7 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
             pk = model._meta.pk.to_python(data)
         except Exception:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
+        if not isinstance(pk, int) or not 0 < pk <= _largest_key(model):
             self.fail("does_not_exist", pk_value=data)
         return model(pk=pk)  # type: ignore[no-any-return]
 
@@ -58,6 +58,14 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
 
     def to_representation(self, value: Any) -> Any:
         return value.pk if isinstance(value, Model) else value
+
+
+def _largest_key(model: type[Model]) -> int:
+    # The largest key every backend can store: a larger one names no row, and
+    # the database would refuse to compare with it rather than answer "none".
+    internal_type = model._meta.pk.get_internal_type()
+    _, high = BaseDatabaseOperations.integer_field_ranges.get(internal_type, (0, 2**63 - 1))
+    return high
 
 
 UNKNOWN_FIELD = "unknown_field"
@@ -86,7 +94,9 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
 
     @cached_property
     def _readable_fields(self) -> list[Field]:  # type: ignore[type-arg]
-        # DRF filters the fields anew for every row it represents.
+        # DRF filters the fields anew for every row it represents. There is no
+        # public hook: this is DRF's private property that to_representation()
+        # reads. Were it renamed, this would only stop saving time.
         return [field for field in self.fields.values() if not field.write_only]
 
     def get_unique_together_validators(self) -> list[Any]:
@@ -134,7 +144,7 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
 
     def translated_writes(self, *, one_statement: bool = False) -> AbstractContextManager[None]:
         return translated_writes(
-            self.Meta.model, attr_for=self.attr_for, one_statement=one_statement
+            self.Meta.model, error_attr=self.error_attr, one_statement=one_statement
         )
 
     def is_one_statement(self, validated_data: Any) -> bool:
@@ -145,10 +155,13 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         many = {field.name for field in opts.many_to_many}
         return not opts.parents and not many.intersection(validated_data)
 
-    def attr_for(self, rule: Rule) -> str:
+    def error_attr(self, rule: Rule) -> str:
+        """The field of this serializer a violation of ``rule`` attaches to."""
         declared: dict[str, str] = dict(getattr(self.Meta, "constraint_attrs", {}))
-        if rule.code in declared:
-            return declared[rule.code]
+        return declared.get(rule.code) or self.default_error_attr(rule)
+
+    def default_error_attr(self, rule: Rule) -> str:
+        """The serializer field of the rule's one model field, else non_field_errors."""
         if rule.field is None:
             return NON_FIELD
         model_field = rule.model._meta.get_field(rule.field)

@@ -4,5 +4,5 @@ from django.apps import AppConfig
 
 
 class ConstraintModelsConfig(AppConfig):
-    name = "api.tests.constraint_models"
+    name = "integrity.tests.constraint_models"
     label = "constraint_models"

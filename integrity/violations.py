@@ -15,7 +15,7 @@ import re
 
 from django.db import IntegrityError
 
-from api.constraints import Rule, not_null_rule, table
+from integrity.rules import Rule, not_null_rule, rule_table
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class KnownViolation(IntegrityError):
         self.rule = rule
 
 
-def identify(exc: IntegrityError) -> Rule | None:
+def identify_violation(exc: IntegrityError) -> Rule | None:
     if isinstance(exc, KnownViolation):
         return exc.rule
     cause = exc.__cause__
@@ -63,19 +63,19 @@ def _from_postgresql(sqlstate: str, name: str | None, diag: object) -> Rule | No
         db_table = getattr(diag, "table_name", None)
         column = getattr(diag, "column_name", None)
         return not_null_rule(db_table, column) if db_table and column else None
-    return table().by_name.get(name) if name else None
+    return rule_table().by_constraint_name.get(name) if name else None
 
 
 def _from_sqlite(message: str) -> tuple[str | None, Rule | None]:
     if match := _SQLITE_CHECK.match(message) or _SQLITE_INDEX.match(message):
-        return match["name"], table().by_name.get(match["name"])
+        return match["name"], rule_table().by_constraint_name.get(match["name"])
     if match := _SQLITE_UNIQUE.match(message):
         qualified = [part.split(".", 1) for part in match["columns"].split(", ")]
         tables = {db_table for db_table, _ in qualified}
         if len(tables) != 1:
             return match["columns"], None
         key = (tables.pop(), frozenset(column for _, column in qualified))
-        return match["columns"], table().by_columns.get(key)
+        return match["columns"], rule_table().by_key_columns.get(key)
     if match := _SQLITE_NOT_NULL.match(message):
         return match["column"], not_null_rule(match["table"], match["column"])
     return None, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
-from api.fields import CheckedIntegerField
+from integrity.fields import CheckedIntegerField
 
 
 class Parent(models.Model):

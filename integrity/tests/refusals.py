@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
-from api.violations import identify
+from integrity.violations import identify_violation
 
 
 @contextmanager
@@ -15,7 +15,7 @@ def refused(code: str) -> Iterator[None]:
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        rule = identify(exc)
+        rule = identify_violation(exc)
         assert rule is not None, f"{code}: refused, but by no declared rule"
         assert rule.code == code
     else:

@@ -51,12 +51,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Table:
-    by_name: dict[str, Rule]
-    by_columns: dict[tuple[str, frozenset[str]], Rule]
-    by_column: dict[tuple[str, str], tuple[type[Model], str]]
+class RuleTable:
+    # The database's name of a constraint or index -> its rule.
+    by_constraint_name: dict[str, Rule]
+    # (table, the columns of a unique key) -> its rule: SQLite names columns, not keys.
+    by_key_columns: dict[tuple[str, frozenset[str]], Rule]
+    # (table, column) -> the model and field that own it.
+    field_of_column: dict[tuple[str, str], tuple[type[Model], str]]
     # Every rule of a model: declared constraints, then unique fields and keys.
     by_model: dict[type[Model], tuple[Rule, ...]]
+
+
+def constraint_code(constraint: BaseConstraint) -> str:
+    """The API code of a constraint: its ``violation_error_code`` if set, else its name."""
+    return constraint.violation_error_code or constraint.name
 
 
 def referenced_fields(constraint: BaseConstraint) -> tuple[str, ...]:
@@ -119,7 +127,7 @@ def model_rules(model: type[Model]) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 model=model,
-                code=constraint.name,
+                code=constraint_code(constraint),
                 message=_message(model, constraint),
                 fields=fields,
                 constraint=constraint,
@@ -140,6 +148,10 @@ def _candidate_names(model: type[Model], columns: list[str], suffix: str) -> Ite
     # The names Django and the database give constraints that the model does
     # not name itself: PostgreSQL's "<table>_<col>_key" / "<table>_pkey" for
     # inline ones, and Django's hashed names for those added by ALTER TABLE.
+    # Django has no public way to ask the name it gives such a constraint; the
+    # private SchemaEditor._create_index_name() is what it uses itself.
+    # integrity/tests/test_translation.py (foreign-key and unique-field refusals
+    # on PostgreSQL) fails if it changes.
     table = model._meta.db_table
     for alias in connections:
         editor: Any = connections[alias].SchemaEditorClass(connections[alias])
@@ -150,9 +162,9 @@ def _candidate_names(model: type[Model], columns: list[str], suffix: str) -> Ite
 
 class _Builder:
     def __init__(self) -> None:
-        self.by_name: dict[str, Rule] = {}
-        self.by_columns: dict[tuple[str, frozenset[str]], Rule] = {}
-        self.by_column: dict[tuple[str, str], tuple[type[Model], str]] = {}
+        self.by_constraint_name: dict[str, Rule] = {}
+        self.by_key_columns: dict[tuple[str, frozenset[str]], Rule] = {}
+        self.field_of_column: dict[tuple[str, str], tuple[type[Model], str]] = {}
         self.by_model: dict[type[Model], tuple[Rule, ...]] = {}
 
     def add(
@@ -166,9 +178,9 @@ class _Builder:
         if listed and all((r.code, r.fields) != (rule.code, rule.fields) for r in known):
             self.by_model[rule.model] = (*known, rule)
         if columns is not None:
-            self.by_columns.setdefault((rule.model._meta.db_table, frozenset(columns)), rule)
+            self.by_key_columns.setdefault((rule.model._meta.db_table, frozenset(columns)), rule)
         for name in names:
-            self.by_name.setdefault(name, rule)
+            self.by_constraint_name.setdefault(name, rule)
 
     def add_model(self, model: type[Model]) -> None:
         declared = model_rules(model)
@@ -176,11 +188,11 @@ class _Builder:
             constraint = rule.constraint
             keyed = isinstance(constraint, UniqueConstraint) and constraint.fields
             columns = _columns(model, cast(UniqueConstraint, constraint).fields) if keyed else None
-            self.add(rule, columns, [rule.code])
+            self.add(rule, columns, [constraint.name] if constraint else [])
         table = model._meta.db_table
         for field in model._meta.concrete_fields:
             column = _column(field)
-            self.by_column[(table, column)] = (model, field.name)
+            self.field_of_column[(table, column)] = (model, field.name)
             single = (field.name,)
             if field.primary_key:
                 # A generated key's conflict is no rule a client can break,
@@ -210,21 +222,32 @@ def _unique_rule(model: type[Model], fields: tuple[str, ...]) -> Rule:
     return Rule(model, "unique", _unique_message(model, fields), fields)
 
 
-def _build() -> Table:
+def _build() -> RuleTable:
     builder = _Builder()
     for model in apps.get_models(include_auto_created=True):
         if not model._meta.proxy and model._meta.managed:
             builder.add_model(model)
-    return Table(builder.by_name, builder.by_columns, builder.by_column, builder.by_model)
+    return RuleTable(
+        builder.by_constraint_name,
+        builder.by_key_columns,
+        builder.field_of_column,
+        builder.by_model,
+    )
 
 
 @cache
-def table() -> Table:
+def rule_table() -> RuleTable:
+    """Every rule of every installed model, built once."""
     return _build()
 
 
+def rules_of(model: type[Model]) -> tuple[Rule, ...]:
+    """The rules a write of ``model`` can break (a proxy's are its concrete model's)."""
+    return rule_table().by_model.get(model._meta.concrete_model or model, ())
+
+
 def not_null_rule(db_table: str, column: str) -> Rule | None:
-    found = table().by_column.get((db_table, column))
+    found = rule_table().field_of_column.get((db_table, column))
     if found is None:
         return None
     model, field_name = found

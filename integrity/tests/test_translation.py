@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from api.tests.constraint_models.models import Child, Parent, Singleton
-from api.tests.constraint_models.views import (
+from integrity.tests.constraint_models.models import Child, Parent, Singleton
+from integrity.tests.constraint_models.views import (
     ChildViewSet,
     ParentViewSet,
     SingletonViewSet,
@@ -179,7 +179,7 @@ class ConstraintTranslationTests(TestCase):
             )
         view = RawInsertView.as_view()
 
-        with self.assertLogs("api.violations", "WARNING") as logs:
+        with self.assertLogs("integrity.violations", "WARNING") as logs:
             response = view(factory.post("/", {}, format="json"))
         response.render()
 

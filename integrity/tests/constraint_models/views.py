@@ -6,8 +6,8 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.serializers import BaseSerializer
 
-from api.serializers import ConstraintModelSerializer
-from api.tests.constraint_models.models import Child, Parent, Singleton
+from integrity.rest_framework.serializers import ConstraintModelSerializer
+from integrity.tests.constraint_models.models import Child, Parent, Singleton
 
 
 class ParentSerializer(ConstraintModelSerializer[Parent]):

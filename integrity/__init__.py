@@ -1,0 +1,51 @@
+"""
+Database constraints as the single source of a data rule.
+
+The rules are read from the models (``Meta.constraints``, unique fields, keys);
+the database enforces them; a violation is identified by rule, on PostgreSQL
+and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400.
+"""
+
+from __future__ import annotations
+
+from integrity.conditions import value_column_matches
+from integrity.constraints import UniqueNullsNotDistinct
+from integrity.datacheck import Finding, find_violations
+from integrity.fields import (
+    CheckedCharField,
+    CheckedDurationField,
+    CheckedFieldMixin,
+    CheckedIntegerField,
+)
+from integrity.rules import (
+    GENERIC_CODE,
+    NON_FIELD,
+    Rule,
+    RuleTable,
+    constraint_code,
+    rule_table,
+    rules_of,
+)
+from integrity.violations import KnownViolation, identify_violation
+from integrity.writes import checked_write
+
+__all__ = [
+    "GENERIC_CODE",
+    "NON_FIELD",
+    "CheckedCharField",
+    "CheckedDurationField",
+    "CheckedFieldMixin",
+    "CheckedIntegerField",
+    "Finding",
+    "KnownViolation",
+    "Rule",
+    "RuleTable",
+    "UniqueNullsNotDistinct",
+    "checked_write",
+    "constraint_code",
+    "find_violations",
+    "identify_violation",
+    "rule_table",
+    "rules_of",
+    "value_column_matches",
+]

@@ -1,0 +1,35 @@
+"""The integrity rules in Django REST framework: serializers, the 400, the schema."""
+
+from __future__ import annotations
+
+from integrity.rest_framework.errors import (
+    ExceptionHandler,
+    default_error_attr,
+    translated_writes,
+    violation_error,
+)
+from integrity.rest_framework.schema import (
+    AutoSchema,
+    constraint_error_codes,
+    forbid_unknown_fields,
+)
+from integrity.rest_framework.serializers import (
+    UNKNOWN_FIELD,
+    ConstraintModelSerializer,
+    ReferenceField,
+    StrictFieldsMixin,
+)
+
+__all__ = [
+    "UNKNOWN_FIELD",
+    "AutoSchema",
+    "ConstraintModelSerializer",
+    "ExceptionHandler",
+    "ReferenceField",
+    "StrictFieldsMixin",
+    "constraint_error_codes",
+    "default_error_attr",
+    "forbid_unknown_fields",
+    "translated_writes",
+    "violation_error",
+]
