@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
+from integrity.constraints import UniqueNullsNotDistinct
 from integrity.fields import CheckedIntegerField
 
 
@@ -65,3 +66,29 @@ class Gauge(models.Model):
         check=models.Q(level__gte=0, level__lte=100),
         check_message="A level is a percentage.",
     )
+
+
+class Window(models.Model):
+    # A rule with its own API code, and NULL dates that count as equal.
+    opens = models.DateField(null=True)
+    closes = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_opens_before_closes",
+                condition=models.Q(opens__lt=models.F("closes")),
+                violation_error_code="window_order",
+                violation_error_message="A window opens before it closes.",
+            ),
+            UniqueNullsNotDistinct(
+                name="%(app_label)s_%(class)s_unique_dates",
+                fields=["opens", "closes"],
+                violation_error_message="Another window has these dates.",
+            ),
+        ]
+
+
+class WindowProxy(Window):
+    class Meta:
+        proxy = True

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.serializers import BaseSerializer
 
 from integrity.rest_framework.serializers import ConstraintModelSerializer
-from integrity.tests.constraint_models.models import Child, Parent, Singleton
+from integrity.tests.constraint_models.models import Child, Parent, Singleton, Window
 
 
 class ParentSerializer(ConstraintModelSerializer[Parent]):
@@ -30,6 +30,12 @@ class SingletonSerializer(ConstraintModelSerializer[Singleton]):
     class Meta:
         model = Singleton
         fields = ["id", "value"]
+
+
+class WindowSerializer(ConstraintModelSerializer[Window]):
+    class Meta:
+        model = Window
+        fields = ["id", "opens", "closes"]
 
 
 class ParentViewSet(viewsets.ModelViewSet[Parent]):
@@ -58,3 +64,10 @@ class UntranslatedChildViewSet(ChildViewSet):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         Child.objects.create(**serializer.validated_data)
+
+
+class WindowViewSet(viewsets.ModelViewSet[Window]):
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    queryset = Window.objects.all()
+    serializer_class = WindowSerializer
