@@ -63,7 +63,8 @@ class UniqueNullsNotDistinct(UniqueConstraint):
 
     # Django warns (models.W047) that SQLite ignores nulls_distinct; here it is
     # emulated, so the warning is dropped. Django 5.2 runs constraint checks
-    # through the private BaseConstraint._check(); e2e/test_fresh_machine.py guards it.
+    # through the private BaseConstraint._check(); integrity/tests/test_constraints.py
+    # (no system check warns) and e2e/test_fresh_machine.py guard it.
     def _check(self, model: type[Model], connection: Any) -> list[checks.CheckMessage]:
         found = super()._check(model, connection)  # type: ignore[misc]
         return [e for e in found if e.id != "models.W047"]

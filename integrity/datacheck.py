@@ -14,9 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-from django.db.models import CheckConstraint, Count, F, Model, Q, UniqueConstraint
-from django.db.models.sql import Query
+from django.db.models import (
+    BooleanField,
+    CheckConstraint,
+    Count,
+    ExpressionWrapper,
+    F,
+    Model,
+    Q,
+    UniqueConstraint,
+)
 
 SAMPLE = 20
 
@@ -49,16 +56,10 @@ def find_violations(model: type[Model], using: str = "default") -> Iterator[Find
 
 
 def _check_violations(model: type[Model], condition: Any, using: str) -> list[Any]:
-    connection = connections[using]
-    query = Query(model, alias_cols=False)
-    where = query.build_where(condition)
-    sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(str(model._meta.pk.column))
-    with connection.cursor() as cursor:
-        # NOT (unknown) is unknown, so rows the CHECK lets pass are not listed.
-        cursor.execute(f"SELECT {pk} FROM {table} WHERE NOT ({sql}) ORDER BY {pk}", params)  # noqa: S608
-        return [row[0] for row in cursor.fetchall()]
+    # "= false", not NOT: a row whose condition is unknown (NULL) passes a CHECK.
+    passes = ExpressionWrapper(condition, output_field=BooleanField())
+    rows = model._base_manager.using(using).alias(passes=passes).filter(passes=False)
+    return list(rows.order_by("pk").values_list("pk", flat=True))
 
 
 def _unique_violations(
