@@ -42,7 +42,7 @@ def main() -> None:
         # beyond their headers, in Granian's queue rather than in a thread.
         backpressure=BACKPRESSURE,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS, keep_alive=True),
-        log_access=os.environ.get("ACCESS_LOG", "1") == "1",
+        log_access=True,
         respawn_failed_workers=True,
         workers_kill_timeout=20,
     ).serve()
