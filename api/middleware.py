@@ -15,6 +15,8 @@ middleware run for every request.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
@@ -37,11 +39,10 @@ def needs_no_session(request: HttpRequest) -> bool:
 
 
 class _SkippedWithoutSession(MiddlewareMixin):
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if not self.async_mode and needs_no_session(request):
-            response: HttpResponseBase = self.get_response(request)
-            return response
-        return super().__call__(request)  # type: ignore[no-any-return]
+            return self.get_response(request)
+        return super().__call__(request)
 
 
 class SessionMiddleware(_SkippedWithoutSession, sessions.SessionMiddleware):

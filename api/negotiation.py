@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -16,8 +16,9 @@ _JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
 
 class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(
-        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: Any = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: Any = None
     ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
         first = renderers[0] if renderers else None
         if (
             isinstance(first, JSONRenderer)

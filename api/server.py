@@ -26,7 +26,7 @@ BACKPRESSURE = 1000
 
 
 def main() -> None:
-    host, _, port = os.environ.get("BIND", "0.0.0.0:8000").rpartition(":")  # noqa: S104
+    host, _, port = os.environ.get("BIND", "0.0.0.0:8000").rpartition(":")
     workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
     threads = int(os.environ.get("WEB_THREADS", "16"))
     Granian(

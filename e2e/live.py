@@ -64,11 +64,12 @@ def reached_at(database_url: str, host: str, port: int) -> str:
 
 
 @contextmanager
-def fresh_database(server_url: str | None, scratch: Path) -> Iterator[str]:
+def fresh_database(server_url: str | None, scratch: Path, prefix: str = "e2e") -> Iterator[str]:
+    """A new database on the server of ``server_url`` (SQLite: a file in scratch), then dropped."""
     if not is_postgresql(server_url):
-        yield f"sqlite:///{scratch / 'e2e.sqlite3'}"
+        yield f"sqlite:///{scratch / f'{prefix}.sqlite3'}"
         return
-    name = f"e2e_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:

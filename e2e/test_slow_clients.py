@@ -10,10 +10,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from urllib.parse import urlsplit
-
-import httpx
 
 from e2e.live import LiveServer
 
@@ -52,10 +50,8 @@ def trickling(server: LiveServer) -> Iterator[None]:
         def trickle() -> None:
             while not stop.wait(0.5):
                 for slow, more in connections:
-                    try:
+                    with suppress(OSError):  # the server closed it: that is allowed
                         slow.sendall(more)
-                    except OSError:
-                        pass  # the server closed it: that is allowed
 
         worker = threading.Thread(target=trickle, daemon=True)
         worker.start()
