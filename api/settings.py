@@ -92,7 +92,7 @@ def _database(url: str) -> dict[str, Any]:
         # hanging a worker; the statement timeout caps a stuck query.
         options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
         # A database that vanishes without closing the connection (a network
-        # partition) is noticed within seconds, not when gunicorn kills the worker.
+        # partition) is noticed within seconds instead of holding a thread for good.
         options.setdefault(
             "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)
         )
