@@ -59,7 +59,9 @@ def isolated(servers: ServerFactory, database_url: str) -> Iterator[Isolated]:
                 wrapper=host.run,
                 ALLOWED_HOSTS=host.address,
                 DATABASE_URL=reached_at(database_url, proxy.host, proxy.port),
-                WEB_CONCURRENCY="1",  # one worker, so the request meets the connection it holds
+                # One worker with one thread, so the request meets the connection it holds.
+                WEB_CONCURRENCY="1",
+                WEB_THREADS="1",
             )
         )
         yield Isolated(host, server, network.database)
