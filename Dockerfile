@@ -1,4 +1,4 @@
-# The service's container image: gunicorn serving api.wsgi with production settings.
+# The service's container image: Granian serving api.wsgi with production settings.
 #
 #   docker build -t constrained-api .
 #   docker compose up --build                              # with PostgreSQL, see docker-compose.yml
@@ -54,6 +54,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as u; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.').replace('*', 'localhost') or 'localhost'; port = os.environ.get('BIND', ':8000').rpartition(':')[2]; u.urlopen(u.Request(f'http://127.0.0.1:{port}/api/health/live/', headers={'Host': host}), timeout=4)"]
 
-# gunicorn.conf.py reads BIND (default 0.0.0.0:8000), WEB_CONCURRENCY and
-# WORKER_TMP_DIR (default /dev/shm) from the environment.
-CMD ["gunicorn", "--config", "gunicorn.conf.py"]
+# api/server.py reads BIND (default 0.0.0.0:8000), WEB_CONCURRENCY and WEB_THREADS
+# from the environment.
+CMD ["python", "-m", "api.server"]

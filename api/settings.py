@@ -92,7 +92,7 @@ def _database(url: str) -> dict[str, Any]:
         # hanging a worker; the statement timeout caps a stuck query.
         options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
         # A database that vanishes without closing the connection (a network
-        # partition) is noticed within seconds, not when gunicorn kills the worker.
+        # partition) is noticed within seconds instead of holding a thread for good.
         options.setdefault(
             "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)
         )
@@ -154,11 +154,13 @@ LOGGING = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, auth and messages middleware, passed over by API requests
+    # without a session cookie (api/middleware.py).
+    "api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "api.middleware.AuthenticationMiddleware",
+    "api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,6 +175,7 @@ REST_FRAMEWORK = {
         "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],

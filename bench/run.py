@@ -1,19 +1,279 @@
-"""The benchmark: ``.venv/bin/python bench/run.py [--smoke] [--duration S] [--follows N]``."""
+"""
+The benchmark: ``.venv/bin/python bench/run.py [--smoke] [--duration S] [--workers N]``.
+
+A fresh PostgreSQL database, the service and the stock-DRF baseline
+(bench/baseline/) started the same way on it, wrk on each route against both in
+the same rounds, one markdown table (see bench/README.md). Speed is reported
+against the targets, never asserted: the exit status is 1 only for a wrong
+status or a socket error.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import secrets
+import subprocess
 import sys
+import tempfile
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import psycopg
+
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # the repository, not bench/
+
+from e2e.live import LiveServer, fresh_database, manage, process_env, serve  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+WRK = BENCH / "wrk"
+HIGH_RATE = "1000000/minute"  # the service's login throttles do not apply to these routes
+RSS_TARGET_MB = 100.0
 
 
-def main() -> int:
-    # Run as a script, sys.path[0] is this directory, whose modules would shadow
-    # top-level ones (database, server, ...): the repository root replaces it.
-    sys.path[0] = str(Path(__file__).resolve().parent.parent)
-    from bench.runner import main as run
+@dataclass(frozen=True)
+class Route:
+    label: str
+    path: str
+    script: str
+    status: int  # the service's answer
+    baseline_status: int  # stock DRF's: it sends the CHECK violation up as a 500
+    target: float | None = None  # the least req/s ratio to the baseline
 
-    return run(sys.argv[1:])
+
+ROUTES = (
+    Route("GET /api/health/live/ (floor)", "/api/health/live/", "health.lua", 200, 200, 1.0),
+    Route("GET /api/follows/ (page of 20)", "/api/follows/", "list.lua", 200, 200, 2.0),
+    Route("POST /api/follows/ self-follow", "/api/follows/", "follow_self.lua", 400, 500),
+    # Last: it grows the table, and the baseline's page counts the table.
+    Route("POST /api/follows/ new pair (201)", "/api/follows/", "follow_create.lua", 201, 201, 2.5),
+)
+
+
+@dataclass
+class Measured:
+    """The fastest slice's speed; every slice's statuses."""
+
+    rate: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)
+    socket_errors: int = 0
+    first_unexpected: str = ""
+
+    def add(self, raw: dict[str, Any], expected: int) -> None:
+        rate = raw["requests"] / (raw["duration_us"] / 1e6)
+        if rate > self.rate:
+            self.rate = rate
+            self.p50_ms = raw["p50_us"] / 1000
+            self.p99_ms = raw["p99_us"] / 1000
+        self.statuses.update({int(s): int(n) for s, n in raw["statuses"].items()})
+        self.socket_errors += int(raw["socket_errors"])
+        if set(self.statuses) - {expected} and not self.first_unexpected:
+            self.first_unexpected = str(raw["first_unexpected"])
+
+    def failed(self, expected: int) -> bool:
+        return bool(set(self.statuses) - {expected} or self.socket_errors or not self.statuses)
+
+    def summary(self, expected: int) -> str:
+        counts = ", ".join(f"{s} x{n:,}" for s, n in sorted(self.statuses.items()))
+        errors = f"; {self.socket_errors} socket errors" if self.socket_errors else ""
+        return f"{'FAIL' if self.failed(expected) else 'ok'} ({counts}{errors})"
+
+
+def main(argv: list[str]) -> int:
+    args = _options(argv)
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench"))
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+        env = process_env(
+            DATABASE_URL=url,
+            DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            WEB_CONCURRENCY=str(args.workers),
+            THROTTLE_AUTH=HIGH_RATE,
+            THROTTLE_REGISTER=HIGH_RATE,
+        )
+        _say(f"migrate and seed {url.rpartition('/')[2]}")
+        manage("migrate", "--no-input", "-v0", env=env)
+        data = scratch / "data.lua"
+        data.write_text(_seed(url, args.writers, args.follows, args.threads))
+        ours = stack.enter_context(serve(env, scratch / "service.log"))
+        baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
+        baseline = stack.enter_context(serve(baseline_env, scratch / "baseline.log"))
+        results = {(route, side): Measured() for route in ROUTES for side in ("ours", "base")}
+        pair = 0
+        # The reads and the refused write first, every route in each round: a burst of
+        # other work on the machine hits one slice, not one route.
+        for phase in (ROUTES[:-1], ROUTES[-1:]):
+            for round_number in range(args.rounds):
+                _say(f"round {round_number + 1}/{args.rounds}")
+                for route in phase:
+                    for side, server in (("ours", ours), ("base", baseline)):
+                        expected = route.status if side == "ours" else route.baseline_status
+                        raw = _wrk(args, server, route, data, pair, expected)
+                        pair = max(pair, int(raw["next_index"]))
+                        results[route, side].add(raw, expected)
+        rss = {name: _worker_rss(server) for name, server in (("ours", ours), ("base", baseline))}
+    text = _report(args, results, rss)
+    args.output.write_text(text)
+    print(text)
+    return (
+        1
+        if any(
+            m.failed(route.status if side == "ours" else route.baseline_status)
+            for (route, side), m in results.items()
+        )
+        else 0
+    )
+
+
+def _options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description="See bench/README.md.")
+    parser.add_argument("--smoke", action="store_true", help="CI: 1 s per route, one round")
+    parser.add_argument("--duration", type=float, help="seconds per route and side (default 10)")
+    parser.add_argument("--rounds", type=int, help="slices per route; the fastest counts (5)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--follows", type=int, default=1000, help="follows seeded")
+    parser.add_argument("--writers", type=int, default=2000, help="users with tokens")
+    parser.add_argument(
+        "--server-url",
+        default=os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="the PostgreSQL server the run's database is made on",
+    )
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    args.rounds = args.rounds or (1 if args.smoke else 5)
+    args.duration = args.duration or (args.rounds * (1 if args.smoke else 2))
+    args.output = args.output or BENCH / "results" / ("smoke.md" if args.smoke else "latest.md")
+    return args
+
+
+def _seed(url: str, writers: int, follows: int, threads: int) -> str:
+    """Users with tokens, and follows among other users; returns wrk's data file."""
+    with psycopg.connect(url) as connection:
+        ids = [
+            row[0]
+            for row in connection.execute(
+                "INSERT INTO accounts_user (password, is_superuser, username, first_name,"
+                " last_name, email, is_staff, is_active, date_joined)"
+                " SELECT '!', false, 'bench-' || g, '', '', '', false, true, now()"
+                " FROM generate_series(1, %s::int) AS g ORDER BY g RETURNING id",
+                (writers + follows + 1,),
+            ).fetchall()
+        ]
+        writer_ids, others = ids[:writers], ids[writers:]
+        tokens = [secrets.token_hex(20) for _ in writer_ids]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, now(), %s)",
+                list(zip(tokens, writer_ids, strict=True)),
+            )
+            cursor.executemany(
+                "INSERT INTO social_follow (from_user_id, to_user_id, created_at)"
+                " VALUES (%s, %s, now())",
+                [(others[0], other) for other in others[1:]],
+            )
+        connection.execute("ANALYZE")
+    pairs = zip(writer_ids, tokens, strict=True)
+    rows = ",\n".join(f'{{id = {i}, token = "{token}"}}' for i, token in pairs)
+    return f"return {{threads = {threads}, writers = {{\n{rows}\n}}}}\n"
+
+
+def _wrk(
+    args: argparse.Namespace,
+    server: LiveServer,
+    route: Route,
+    data: Path,
+    pair: int,
+    expected: int,
+) -> dict[str, Any]:
+    seconds = max(1, round(args.duration / args.rounds))
+    command = [
+        "wrk",
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={WRK / route.script}",
+        server.url + route.path,
+        "--",
+        str(data),
+        str(pair),
+        str(expected),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            raw: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
+            return raw
+    raise RuntimeError(f"wrk gave no result for {route.label}:\n{done.stdout}{done.stderr}")
+
+
+def _worker_rss(server: LiveServer) -> list[float]:
+    """Each worker's resident memory (VmRSS), MB: the main process's children."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    rss = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss.append(int(line.split()[1]) / 1024)
+    return rss
+
+
+Results = dict[tuple[Route, str], Measured]
+
+
+def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[float]]) -> str:
+    floor, base_floor = results[ROUTES[0], "ours"].rate, results[ROUTES[0], "base"].rate
+    lines = [
+        f"Granian (`python -m api.server`), {args.workers} workers each, PostgreSQL, keep-alive;"
+        f" wrk {args.threads} threads, {args.connections} connections; the fastest of"
+        f" {args.rounds} slice(s) of {max(1, round(args.duration / args.rounds))} s per route"
+        f" and side; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.",
+        "",
+        "| route | req/s | p50 ms | p99 ms | stock DRF req/s | its p50 / p99 ms | ratio to"
+        " stock DRF | target | ratio to floor (stock's) | p99 <= 2x p50 | statuses (stock's) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
+    ]
+    for route in ROUTES:
+        ours, base = results[route, "ours"], results[route, "base"]
+        ratio = ours.rate / base.rate if base.rate else 0.0
+        target = f">= {route.target:g}x: {_hit(ratio >= route.target)}" if route.target else ""
+        lines.append(
+            f"| {route.label} | {ours.rate:,.0f} | {ours.p50_ms:.1f} | {ours.p99_ms:.1f}"
+            f" | {base.rate:,.0f} | {base.p50_ms:.1f} / {base.p99_ms:.1f} | {ratio:.2f}x"
+            f" | {target} | {ours.rate / floor if floor else 0:.2f}"
+            f" ({base.rate / base_floor if base_floor else 0:.2f})"
+            f" | {_hit(ours.p99_ms <= 2 * ours.p50_ms)}"
+            f" | {ours.summary(route.status)} ({base.summary(route.baseline_status)}) |"
+        )
+    worst = max(rss["ours"], default=0.0)
+    lines += [
+        "",
+        f"- Worker RSS after the load (MB): {', '.join(f'{mb:.0f}' for mb in rss['ours'])}"
+        f" (stock DRF: {', '.join(f'{mb:.0f}' for mb in rss['base'])});"
+        f" target <= {RSS_TARGET_MB:g}: {_hit(0 < worst <= RSS_TARGET_MB)}",
+    ]
+    for (route, side), measured in results.items():
+        if measured.first_unexpected:
+            lines.append(f"- {side} {route.label}: first unexpected `{measured.first_unexpected}`")
+    return "\n".join(lines) + "\n"
+
+
+def _hit(hit: bool) -> str:
+    return "hit" if hit else "**miss**"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

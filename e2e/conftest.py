@@ -55,7 +55,7 @@ def server_log(
 ) -> Callable[[str], Path]:
     # A log file for a server, shown with the report of any test that fails while it runs.
     def make(name: str) -> Path:
-        log = tmp_path_factory.mktemp(name) / "gunicorn.log"
+        log = tmp_path_factory.mktemp(name) / "server.log"
         request.config.stash.setdefault(_SERVER_LOGS, []).append(log)
         return log
 

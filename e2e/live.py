@@ -7,7 +7,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -22,8 +21,8 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 # The Dockerfile's CMD; test_dockerfile.py holds the two together.
-START_COMMAND = ("gunicorn", "--config", "gunicorn.conf.py")
-# The virtualenv's scripts (gunicorn, hadolint, ...), found the way the image's PATH finds them.
+START_COMMAND = ("python", "-m", "api.server")
+# The virtualenv's python and scripts (hadolint, ...), found the way the image's PATH finds them.
 BIN_DIR = Path(sys.executable).parent
 # A name that is not localhost, for the browser: Swagger UI skips some outside
 # calls (its validator badge) on localhost, and a deployment is not on localhost.
@@ -39,7 +38,7 @@ class LiveServer:
     host: str | None  # the Host header clients send; None: the URL's
     env: Mapping[str, str]
     log: Path
-    pid: int | None = None  # gunicorn's master
+    pid: int | None = None  # the server's main process (its workers are its children)
 
     def client(self) -> httpx.Client:
         headers = {"Host": self.host} if self.host else {}
@@ -49,8 +48,6 @@ class LiveServer:
 def process_env(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
     env["PATH"] = f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
-    if not os.access("/dev/shm", os.W_OK):  # noqa: S108 (gunicorn.conf.py's default)
-        overrides.setdefault("WORKER_TMP_DIR", tempfile.gettempdir())
     return {**env, **overrides}
 
 
@@ -67,11 +64,12 @@ def reached_at(database_url: str, host: str, port: int) -> str:
 
 
 @contextmanager
-def fresh_database(server_url: str | None, scratch: Path) -> Iterator[str]:
+def fresh_database(server_url: str | None, scratch: Path, prefix: str = "e2e") -> Iterator[str]:
+    """A new database on the server of ``server_url`` (SQLite: a file in scratch), then dropped."""
     if not is_postgresql(server_url):
-        yield f"sqlite:///{scratch / 'e2e.sqlite3'}"
+        yield f"sqlite:///{scratch / f'{prefix}.sqlite3'}"
         return
-    name = f"e2e_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:

@@ -46,7 +46,7 @@ def race(servers: Sequence[LiveServer], write: Callable[[int], Write]) -> list[O
     barrier = threading.Barrier(WRITERS)
     with ExitStack() as stack:
         # One pool per server, shared by its writers: concurrent requests never share
-        # a connection (and gunicorn's sync workers close each one after its response).
+        # a connection (the server keeps each alive between one writer's requests).
         clients = [stack.enter_context(server.client()) for server in servers]
 
         def run(index: int) -> Outcome:

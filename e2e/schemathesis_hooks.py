@@ -6,7 +6,7 @@ filter_failure decides, for each failed check, whether it fails the run:
 
 - a schema-valid request refused for a rule that JSON Schema cannot state is
   what the service promises, not a failure (see beyond_the_schema);
-- gunicorn's own 414 is not the API's answer (see refused_by_gunicorn);
+- the server's own 414 is not the API's answer (see refused_by_the_server);
 - a score that another route deleted or retyped is gone from its first route
   for a reason schemathesis cannot see (see changed_through_another_route);
 - a failure that a reported service bug explains (KNOWN_BUGS) is written to
@@ -116,11 +116,10 @@ def changed_through_another_route(failure: Failure, case: schemathesis.Case[Any]
     return failure.code == "ST302" and found is not None and found.group(1) in _scores_changed
 
 
-def refused_by_gunicorn(response: schemathesis.Response) -> bool:
-    # gunicorn answers a request line over its limit_request_line (4094 bytes:
-    # the fuzzer's longest query strings) with its own HTML 414 before Django
-    # sees the request; the contract covers what Django answers. In production
-    # the TLS proxy in front sets that limit.
+def refused_by_the_server(response: schemathesis.Response) -> bool:
+    # The server answers a request target over its limit (docs/deploying.md)
+    # with its own empty 414 before Django sees the request; the contract covers
+    # what Django answers. In production the TLS proxy in front sets that limit.
     return response.status_code == 414
 
 
@@ -249,7 +248,7 @@ def filter_failure(
 ) -> bool:
     if (
         beyond_the_schema(failure, response)
-        or refused_by_gunicorn(response)
+        or refused_by_the_server(response)
         or changed_through_another_route(failure, case)
     ):
         return False

@@ -61,7 +61,8 @@ def server(
     servers: ServerFactory, database_url: str, database_link: TcpProxy
 ) -> Iterator[LiveServer]:
     url = reached_at(database_url, database_link.host, database_link.port)
-    with servers.start("outage", DATABASE_URL=url, WEB_CONCURRENCY="1") as server:
+    # One worker with one thread: each request meets the connection the last one left.
+    with servers.start("outage", DATABASE_URL=url, WEB_CONCURRENCY="1", WEB_THREADS="1") as server:
         yield server
 
 

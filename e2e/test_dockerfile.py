@@ -79,7 +79,7 @@ def test_build_context_leaves_out_local_state_and_keeps_the_service() -> None:
         "api/__pycache__/settings.cpython-311.pyc",
         ".mypy_cache/3.11/api/settings.data.json",
     ]
-    service = ["manage.py", "gunicorn.conf.py", "requirements.txt", "api/settings.py"]
+    service = ["manage.py", "api/server.py", "requirements.txt", "api/settings.py"]
 
     assert [path for path in local_state if not ignored(PurePosixPath(path))] == []
     assert [path for path in service if ignored(PurePosixPath(path))] == []

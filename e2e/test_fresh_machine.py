@@ -47,7 +47,7 @@ def _configuration_table() -> set[str]:
 
 
 def _variables_read_by_the_service() -> set[str]:
-    sources = [ROOT / "gunicorn.conf.py", ROOT / "scripts" / "serve"]
+    sources = [ROOT / "scripts" / "serve"]
     for app in ("api", "accounts", "social", "scoring"):
         sources += [p for p in (ROOT / app).rglob("*.py") if "tests" not in p.parts]
     pattern = re.compile(

@@ -1,5 +1,5 @@
 """
-Concurrent writers over HTTP through one multi-worker gunicorn: each rule holds
+Concurrent writers over HTTP through one multi-worker server: each rule holds
 because the database enforces it, whichever worker's transaction comes first.
 """
 

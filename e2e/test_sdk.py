@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,9 +80,13 @@ def body_type(operation: Any) -> Any:
 
 
 @pytest.fixture
-def sdk_user(sdk: Sdk, service: LiveServer) -> Callable[[], SdkUser]:
+def sdk_user(sdk: Sdk, service: LiveServer) -> Iterator[Callable[[], SdkUser]]:
+    # The server keeps connections alive: every client is closed with the test.
+    clients = ExitStack()
     # Registration and login need no token: a plain Client, without an Authorization header.
-    anonymous = sdk.client.Client(base_url=service.url, raise_on_unexpected_status=True)
+    anonymous = clients.enter_context(
+        sdk.client.Client(base_url=service.url, raise_on_unexpected_status=True)
+    )
 
     def register() -> SdkUser:
         credentials = {
@@ -94,12 +99,18 @@ def sdk_user(sdk: Sdk, service: LiveServer) -> Callable[[], SdkUser]:
         token = sdk.auth_token_create.sync(
             client=anonymous, body=body_type(sdk.auth_token_create)(**credentials)
         )
-        client = sdk.client.AuthenticatedClient(
-            base_url=service.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
+        client = clients.enter_context(
+            sdk.client.AuthenticatedClient(
+                base_url=service.url,
+                token=token.token,
+                prefix="Token",
+                raise_on_unexpected_status=True,
+            )
         )
         return SdkUser(created.id, client)
 
-    return register
+    with clients:
+        yield register
 
 
 def test_token_from_the_sdk_login_authenticates(sdk: Sdk, sdk_user: Callable[[], SdkUser]) -> None:

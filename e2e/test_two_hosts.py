@@ -1,5 +1,5 @@
 """
-Two app servers, one database, as docs/deploying.md draws it: each gunicorn on a
+Two app servers, one database, as docs/deploying.md draws it: each app server on a
 "host" of its own (a network namespace with its own address), both reaching
 PostgreSQL over the network, and half of every race's writers on each.
 """
@@ -49,7 +49,7 @@ def app_servers(servers: ServerFactory, database_url: str) -> Iterator[AppServer
         except netns.NamespacesUnavailable as exc:
             network, unavailable = None, str(exc)
         if network is None:
-            # Two gunicorns on two loopback ports: separate processes, one network.
+            # Two app servers on two loopback ports: separate processes, one network.
             started = [stack.enter_context(servers.start(f"app-{n}")) for n in "ab"]
             yield AppServers(started, shared_network=unavailable)
             return

@@ -1,17 +1,12 @@
 -- Shared by the route scripts (loaded with dofile, so wrk's -s needs no package path).
---
--- Each thread counts the statuses it sees; done() gathers them with the latency
--- percentiles and prints one line, "BENCH_RESULT <json>", that bench/run.py reads.
--- The run fails on any status other than the script's expected one, so the
--- counting must see every response, not a sample.
-
+-- Arguments after `--`: the run's data file (tokens and user ids, a Lua table), the
+-- first follow-pair index, the expected status. Every response is counted by status;
+-- done() prints one line, "BENCH_RESULT <json>", that bench/run.py reads.
 local common = {}
 
--- Globals of each thread's Lua state: thread:get() reads them in done().
 counts = {}
-first_unexpected = nil
 counter = 0
-
+first_unexpected = nil
 local threads = {}
 
 function setup(thread)
@@ -19,46 +14,24 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
--- The run's data file (written by run.py): tokens and user ids, as a Lua table.
 function common.load(args)
-   if not args[1] then
-      error("usage: wrk ... -s <script> <url> -- <data.lua> [first pair index]")
-   end
+   expected = tonumber(args[3])
    return dofile(args[1])
 end
 
-function common.expect(status)
-   expected = status
-   function response(status, headers, body)
-      counts[status] = (counts[status] or 0) + 1
-      if status ~= expected and first_unexpected == nil then
-         first_unexpected = status .. " " .. string.sub(body or "", 1, 400)
-      end
+function response(status, headers, body)
+   counts[status] = (counts[status] or 0) + 1
+   if status ~= expected and first_unexpected == nil then
+      first_unexpected = status .. " " .. string.sub(body or "", 1, 300)
    end
 end
 
-function common.json_headers(token)
-   return {
-      ["Authorization"] = "Token " .. token,
-      ["Content-Type"] = "application/json",
-   }
-end
-
-local function json_string(text)
-   if text == nil then
-      return "null"
-   end
-   local escaped = string.gsub(text, '[%c"\\]', function(c)
-      return string.format("\\u%04x", string.byte(c))
-   end)
-   return '"' .. escaped .. '"'
+function common.headers(token)
+   return {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"}
 end
 
 function done(summary, latency, requests)
-   local statuses = {}
-   local merged = {}
-   local first = nil
-   local next_index = 0
+   local statuses, merged, first, next_index = {}, {}, nil, 0
    for _, thread in ipairs(threads) do
       for status, n in pairs(thread:get("counts") or {}) do
          merged[status] = (merged[status] or 0) + n
@@ -72,12 +45,10 @@ function done(summary, latency, requests)
    local e = summary.errors
    io.write(string.format(
       'BENCH_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
-         .. '"mean_us": %.1f, "max_us": %d, "expected": %d, "statuses": {%s}, '
-         .. '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, '
-         .. '"first_unexpected": %s, "next_index": %d}\n',
+         .. '"statuses": {%s}, "socket_errors": %d, "first_unexpected": "%s", "next_index": %d}\n',
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-      latency.mean, latency.max, expected, table.concat(statuses, ", "),
-      e.connect, e.read, e.write, e.timeout, json_string(first), next_index
+      table.concat(statuses, ", "), e.connect + e.read + e.write + e.timeout,
+      string.gsub(first or "", '[%c"\\]', " "), next_index
    ))
 end
 

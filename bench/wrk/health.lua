@@ -2,4 +2,6 @@
 local here = string.match(debug.getinfo(1, "S").source, "^@(.*/)") or "./"
 local common = dofile(here .. "common.lua")
 
-common.expect(200)
+function init(args)
+   common.load(args)
+end
