@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import views as accounts_views
 from accounts.models import User
 from api.filters import IdFilter
+from integrity.rest_framework.bulk import BulkCreateMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
 
@@ -76,13 +77,17 @@ class IsFollowerOrStaff(permissions.BasePermission):
 
 
 class FollowViewSet(
+    BulkCreateMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet[Follow],
 ):
-    """Who follows whom. A self-follow or a repeated follow is refused by the database."""
+    """
+    Who follows whom. A self-follow or a repeated follow is refused by the database.
+    ``POST /api/follows/bulk/`` follows up to 1,000 users at once, all or none.
+    """
 
     filterset_class = FollowFilter
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsFollowerOrStaff)

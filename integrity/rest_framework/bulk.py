@@ -1,0 +1,84 @@
+"""
+``POST <resource>/bulk/``: a JSON array of the rows the single create takes.
+
+All or nothing (``integrity.batches``): 201 with the created rows in request
+order, or 400 naming every refused row, its index before the field in
+``attr`` (``"3.to_user"``), its code the rule's, as for a single create.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from integrity.batches import MAX_BATCH_ROWS, BatchRefused, insert_batch
+from integrity.rest_framework.serializers import ConstraintModelSerializer
+from integrity.rules import GENERIC_CODE, GENERIC_MESSAGE, NON_FIELD
+
+M = TypeVar("M", bound=Model)
+
+BULK_ACTION = "bulk"
+
+
+class BulkListSerializer(serializers.ListSerializer, Generic[M]):  # type: ignore[type-arg]
+    """A batch of ``ConstraintModelSerializer`` rows, written by one INSERT."""
+
+    child: ConstraintModelSerializer[M]
+
+    def create(self, validated_data: list[dict[str, Any]]) -> list[M]:
+        model: type[M] = self.child.Meta.model
+        # What ModelSerializer.create() saves, unsaved: bulk_create saves them.
+        instances = [model(**attrs) for attrs in validated_data]
+        try:
+            return insert_batch(model, instances)
+        except BatchRefused as refused:
+            errors: dict[str, list[ErrorDetail]] = {}
+            for row in refused.rows:
+                if row.rule is None:
+                    attr, detail = NON_FIELD, ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)
+                else:
+                    attr = self.child.error_attr(row.rule)
+                    detail = ErrorDetail(row.rule.message, code=row.rule.code)
+                errors.setdefault(f"{row.index}.{attr}", []).append(detail)
+            raise serializers.ValidationError(errors) from None
+
+
+class BulkCreateMixin:
+    """
+    Adds ``POST <list route>/bulk/`` to a viewset whose serializer is a
+    ``ConstraintModelSerializer``. Each row is saved as ``perform_create``
+    saves one (what it passes to ``save()`` applies to every row).
+    """
+
+    bulk_max_rows = MAX_BATCH_ROWS
+    action: str | None
+
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)  # type: ignore[attr-defined]
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if self.action != BULK_ACTION:
+            return super().get_serializer(*args, **kwargs)  # type: ignore[misc]
+        child = super().get_serializer()  # type: ignore[misc]
+        return BulkListSerializer(
+            *args,
+            child=child,
+            context=child.context,
+            allow_empty=False,
+            max_length=self.bulk_max_rows,
+            **kwargs,
+        )
+
+
+def is_bulk_create(view: object) -> bool:
+    return isinstance(view, BulkCreateMixin) and view.action == BULK_ACTION
