@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from api.filters import IdFilter
 from integrity.rest_framework.bulk import BulkCreateMixin
+from integrity.rest_framework.bulk import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
     SCORE_TYPE_CHOICES,
@@ -63,10 +64,7 @@ class ScoreFilter(TypedScoreFilter):
 
 
 class ScoreViewSet(BulkCreateMixin, viewsets.ModelViewSet[Score]):
-    """
-    Scores: points or a duration. Only the owner or staff change or delete one.
-    ``POST /api/scores/bulk/`` adds up to 1,000 at once, all or none.
-    """
+    """Scores: points or a duration. Only the owner or staff change or delete one."""
 
     filterset_class: type[filters.FilterSet] | None = ScoreFilter
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsOwnerOrStaff)

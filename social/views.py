@@ -17,6 +17,7 @@ from accounts import views as accounts_views
 from accounts.models import User
 from api.filters import IdFilter
 from integrity.rest_framework.bulk import BulkCreateMixin
+from integrity.rest_framework.bulk import BulkCreateMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
 
@@ -84,10 +85,7 @@ class FollowViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet[Follow],
 ):
-    """
-    Who follows whom. A self-follow or a repeated follow is refused by the database.
-    ``POST /api/follows/bulk/`` follows up to 1,000 users at once, all or none.
-    """
+    """Who follows whom. A self-follow or a repeated follow is refused by the database."""
 
     filterset_class = FollowFilter
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsFollowerOrStaff)
