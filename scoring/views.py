@@ -11,8 +11,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.filters import IdFilter
-from integrity.rest_framework.bulk import BulkCreateMixin
-from integrity.rest_framework.bulk import BulkCreateMixin
+from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
     SCORE_TYPE_CHOICES,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 

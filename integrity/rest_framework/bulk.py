@@ -24,11 +24,11 @@ from integrity.rules import GENERIC_CODE, GENERIC_MESSAGE, NON_FIELD
 M = TypeVar("M", bound=Model)
 
 BULK_ACTION = "bulk"
-BULK_DESCRIPTION = f"""Create many rows at once: a JSON array of the objects the single create takes,
-at most {MAX_BATCH_ROWS:,}. All or nothing: 201 with every row created, in request order, or 400
-with none created. A 400 names every refused row: `attr` is the row's index, a dot and
-the field (`3.to_user`), `code` the rule's code as for a single create; rows that conflict
-with each other inside the batch are refused too."""
+BULK_DESCRIPTION = f"""Create many rows at once: a JSON array of the objects the single
+create takes, at most {MAX_BATCH_ROWS:,}. All or nothing: 201 with every row created, in
+request order, or 400 with none created. A 400 names every refused row: `attr` is the
+row's index, a dot and the field (`3.to_user`), `code` the rule's code as for a single
+create; rows that conflict with each other inside the batch are refused too."""
 
 
 class BulkListSerializer(serializers.ListSerializer, Generic[M]):  # type: ignore[type-arg]
@@ -62,33 +62,28 @@ class BulkCreateMixin:
     """
 
     bulk_max_rows = MAX_BATCH_ROWS
-    action: str | None
 
     @action(
         detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[]
     )
     def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)  # type: ignore[attr-defined]
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        if self.action != BULK_ACTION:
+        if getattr(self, "action", None) != BULK_ACTION:
             return super().get_serializer(*args, **kwargs)  # type: ignore[misc]
         if "context" in kwargs:
             child = super().get_serializer(context=kwargs.pop("context"))  # type: ignore[misc]
         else:
             child = super().get_serializer()  # type: ignore[misc]
-        return BulkListSerializer(
-            *args,
-            child=child,
-            context=child.context,
-            allow_empty=False,
-            max_length=self.bulk_max_rows,
-            **kwargs,
+        kwargs.update(
+            child=child, context=child.context, allow_empty=False, max_length=self.bulk_max_rows
         )
+        return BulkListSerializer(*args, **kwargs)
 
 
 def is_bulk_create(view: object) -> bool:
-    return isinstance(view, BulkCreateMixin) and view.action == BULK_ACTION
+    return isinstance(view, BulkCreateMixin) and getattr(view, "action", None) == BULK_ACTION

@@ -118,7 +118,9 @@ def document_idempotency(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
                 response.setdefault("headers", {}).update(replayed)
         for status, (name, _, description) in _ERROR_RESPONSES.items():
             responses[status] = {
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                },
                 "description": description,
             }
     return result

@@ -29,9 +29,9 @@ def constraint_error_codes(serializer: object) -> dict[str, set[str]]:
     if isinstance(serializer, BulkListSerializer):
         # drf-standardized-errors names a row's fields INDEX.<field>.
         rows = constraint_error_codes(serializer.child)
-        codes = {f"{LIST_INDEX}.{attr}": found for attr, found in rows.items()}
-        codes[NON_FIELD] = {"max_length"}
-        return codes
+        batch = {f"{LIST_INDEX}.{attr}": found for attr, found in rows.items()}
+        batch[NON_FIELD] = {"max_length"}
+        return batch
     codes: dict[str, set[str]] = {}
     if isinstance(serializer, StrictFieldsMixin):
         codes.setdefault(NON_FIELD, set()).add(UNKNOWN_FIELD)
@@ -47,7 +47,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         # A custom action answers 200 unless told: a batch creates.
         return {"201": serializers} if is_bulk_create(self.view) else serializers
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]
         return BULK_DESCRIPTION if is_bulk_create(self.view) else super().get_description()
 
     def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:

@@ -110,7 +110,7 @@ class BulkFollowTests(APITestCase):
         assert {row["from_user"] for row in body} == {self.alice.pk}
 
     def test_non_staff_cannot_follow_on_behalf_of_another_user_in_a_batch(self) -> None:
-        status, body = self.bulk([{"to_user": self.bob.pk, "from_user": self.carol.pk}])
+        status, _ = self.bulk([{"to_user": self.bob.pk, "from_user": self.carol.pk}])
 
         assert status == 403
         assert not Follow.objects.exists()
