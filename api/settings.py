@@ -233,7 +233,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "integrity.rest_framework.forbid_unknown_fields",
-        "integrity.rest_framework.document_row_indexes",
+        "integrity.rest_framework.document_batches",
         "integrity.rest_framework.document_idempotency",
     ],
     "REDOC_DIST": "SIDECAR",

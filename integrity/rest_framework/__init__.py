@@ -9,7 +9,7 @@ from integrity.rest_framework.errors import (
     translated_writes,
     violation_error,
 )
-from integrity.rest_framework.hooks import document_idempotency, document_row_indexes
+from integrity.rest_framework.hooks import document_batches, document_idempotency
 from integrity.rest_framework.schema import (
     AutoSchema,
     constraint_error_codes,
@@ -33,8 +33,8 @@ __all__ = [
     "StrictFieldsMixin",
     "constraint_error_codes",
     "default_error_attr",
+    "document_batches",
     "document_idempotency",
-    "document_row_indexes",
     "forbid_unknown_fields",
     "translated_writes",
     "violation_error",

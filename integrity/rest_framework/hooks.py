@@ -1,8 +1,9 @@
 """
 drf-spectacular postprocessing hooks: what the generated document cannot know.
 
-- ``document_row_indexes``: drf-standardized-errors names a batch row's field
-  ``INDEX.<field>``; the API answers ``3.<field>``. The attr becomes a pattern.
+- ``document_batches``: a batch body (a JSON array) holds 1 to 1,000 rows; and
+  drf-standardized-errors names a row's field ``INDEX.<field>`` where the API
+  answers ``3.<field>``: the attr becomes a pattern.
 - ``document_idempotency``: every authenticated POST takes ``Idempotency-Key``,
   may answer a replay (``Idempotent-Replayed: true``), 409 and 422.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from drf_standardized_errors.settings import package_settings
 
+from integrity.batches import MAX_BATCH_ROWS
 from integrity.idempotency import (
     HEADER,
     IN_PROGRESS,
@@ -26,7 +28,17 @@ from integrity.idempotency import (
 _INDEX = package_settings.LIST_INDEX_IN_API_SCHEMA + package_settings.NESTED_FIELD_SEPARATOR
 
 
-def document_row_indexes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+def document_batches(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            content = (
+                operation.get("requestBody", {}).get("content", {})
+                if isinstance(operation, dict)
+                else {}
+            )
+            for media in content.values():
+                if media.get("schema", {}).get("type") == "array":
+                    media["schema"].update(minItems=1, maxItems=MAX_BATCH_ROWS)
     schemas = result.get("components", {}).get("schemas", {})
     for component in schemas.values():
         attr = component.get("properties", {}).get("attr", {})
