@@ -36,6 +36,18 @@ class BulkListSerializer(serializers.ListSerializer, Generic[M]):  # type: ignor
 
     child: ConstraintModelSerializer[M]
 
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        try:
+            return super().to_internal_value(data)  # type: ignore[no-any-return]
+        except serializers.ValidationError as exc:
+            # DRF keys a row's errors by its int index; drf-standardized-errors
+            # drops a falsy key, so row 0's attr would lose its "0." prefix.
+            if isinstance(exc.detail, dict):
+                raise serializers.ValidationError(
+                    {str(k): v for k, v in exc.detail.items()}
+                ) from None
+            raise
+
     def create(self, validated_data: list[dict[str, Any]]) -> list[M]:
         model: type[M] = self.child.Meta.model
         # What ModelSerializer.create() saves, unsaved: bulk_create saves them.

@@ -116,11 +116,11 @@ class BulkFollowTests(APITestCase):
         assert not Follow.objects.exists()
 
     def test_row_that_fails_field_validation_is_named_by_index(self) -> None:
-        status, body = self.bulk([{"to_user": self.bob.pk}, {"to_user": "bob"}, {}])
+        status, body = self.bulk([{"to_user": "bob"}, {"to_user": self.bob.pk}, {}])
 
         assert status == 400
         assert [(error["attr"], error["code"]) for error in body["errors"]] == [
-            ("1.to_user", "incorrect_type"),
+            ("0.to_user", "incorrect_type"),
             ("2.to_user", "required"),
         ]
         assert not Follow.objects.exists()
