@@ -145,7 +145,12 @@ class KnownBug:
 
 
 def _codes(errors: Errors, attrs: frozenset[str] | None = None) -> set[str]:
-    return {str(e.get("code")) for e in errors if attrs is None or e.get("attr") in attrs}
+    return {str(e.get("code")) for e in errors if attrs is None or _field(e.get("attr")) in attrs}
+
+
+def _field(attr: object) -> str:
+    # A batch names a row's field "<index>.<field>": the field is the same as a single create's.
+    return re.sub(r"^[0-9]+\.", "", str(attr))
 
 
 def _broke_only(message: str, parameters: frozenset[str]) -> bool:
@@ -157,13 +162,21 @@ def _broke_only(message: str, parameters: frozenset[str]) -> bool:
 
 def _coerced_scalars(message: str, body: Any) -> bool:
     # schemathesis names the properties it broke: "in body - <name>: Incorrect type", or
-    # "violates `<keyword>` at /properties/<name>" (a line each when there are several).
-    names = re.findall(r"in body - (\w+): Incorrect type|at /properties/(\w+)", message)
+    # "violates `<keyword>` at /properties/<name>" (a line each when there are several);
+    # in a batch "in body - array with invalid items: <name>: Incorrect type".
+    names = re.findall(
+        r"in body - (?:array with invalid items: )?(\w+): Incorrect type"
+        r"|at /(?:items/)?properties/(\w+)",
+        message,
+    )
     broken = {first or second for first, second in names}
+    rows = body if isinstance(body, list) else [body]
     return (
-        isinstance(body, dict)
-        and bool(broken)
-        and all(_coercible(body.get(name)) for name in broken)
+        bool(broken)
+        and all(isinstance(row, dict) for row in rows)
+        and all(
+            _coercible(row[name]) for row in rows for name in broken if row.get(name) is not None
+        )
     )
 
 

@@ -25,7 +25,8 @@ from integrity.idempotency import (
     REUSED,
 )
 
-_INDEX = package_settings.LIST_INDEX_IN_API_SCHEMA + package_settings.NESTED_FIELD_SEPARATOR
+_ROW = package_settings.LIST_INDEX_IN_API_SCHEMA
+_INDEX = _ROW + package_settings.NESTED_FIELD_SEPARATOR
 
 
 def document_batches(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -44,16 +45,19 @@ def document_batches(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         attr = component.get("properties", {}).get("attr", {})
         names = attr.get("enum", [])
         if len(names) == 1 and names[0].startswith(_INDEX):
-            field = re.escape(names[0].removeprefix(_INDEX))
+            field = names[0].removeprefix(_INDEX)
             attr.clear()
             attr.update(
                 type="string",
-                pattern=rf"^[0-9]+\.{field}$",
-                description=f"The row's index in the batch, then `.{names[0][len(_INDEX) :]}`.",
+                pattern=rf"^[0-9]+\.{re.escape(field)}$",
+                description=f"The row's index in the batch, then `.{field}`.",
             )
+        elif names == [_ROW]:
+            attr.clear()
+            attr.update(type="string", pattern="^[0-9]+$", description="The row's index.")
     for component in schemas.values():
         mapping = component.get("discriminator", {}).get("mapping", {})
-        if any(name.startswith(_INDEX) for name in mapping):
+        if any(name == _ROW or name.startswith(_INDEX) for name in mapping):
             # No value of the attr to dispatch on any more: a client tries each.
             del component["discriminator"]
     return result

@@ -31,6 +31,7 @@ def constraint_error_codes(serializer: object) -> dict[str, set[str]]:
         rows = constraint_error_codes(serializer.child)
         batch = {f"{LIST_INDEX}.{attr}": found for attr, found in rows.items()}
         batch[NON_FIELD] = {"max_length"}
+        batch[LIST_INDEX] = {"null"}  # a row that is null
         return batch
     codes: dict[str, set[str]] = {}
     if isinstance(serializer, StrictFieldsMixin):

@@ -137,6 +137,15 @@ class BulkFollowTests(APITestCase):
         assert self.bulk([])[1]["errors"][0]["code"] == "empty"
         assert self.bulk({"to_user": self.bob.pk})[1]["errors"][0]["code"] == "not_a_list"
 
+    def test_row_that_is_not_an_object_is_named_by_index(self) -> None:
+        status, body = self.bulk([None, 3])
+
+        assert status == 400
+        assert [(error["attr"], error["code"]) for error in body["errors"]] == [
+            ("0", "null"),
+            ("1.non_field_errors", "invalid"),
+        ]
+
     def test_anonymous_batch_is_401(self) -> None:
         self.client.force_authenticate(None)
 
