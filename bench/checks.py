@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from bench.routes import FOLLOW, REMOTE_PUT, Accounts, Call, Route, call
+from bench.routes import BULK_ROWS, FOLLOW, FOLLOW_BULK, REMOTE_PUT, Accounts, Call, Route, call
 
 
 def send(http: httpx.Client, request: Call) -> httpx.Response:
@@ -27,6 +27,14 @@ def preflight(base_url: str, accounts: Accounts, routes: tuple[Route, ...]) -> l
                     request.path,
                     {"Authorization": f"Token {accounts.staff.token}"},
                     {"to_user": accounts.writers[0].id},
+                )
+            if route is FOLLOW_BULK:
+                # Pairs outside the writers' pairs too: the staff user follows writers 1-100.
+                request = Call(
+                    request.method,
+                    request.path,
+                    {"Authorization": f"Token {accounts.staff.token}"},
+                    [{"to_user": w.id} for w in accounts.writers[1 : 1 + BULK_ROWS]],
                 )
             if route is REMOTE_PUT:
                 # The first PUT creates the singleton row; the load then replaces it.

@@ -11,7 +11,18 @@ from bench import database, load, profiling, server, statements
 from bench.checks import preflight
 from bench.options import RESULTS
 from bench.report import Row
-from bench.routes import FLOOR, FOLLOW, FOLLOWS, REMOTE_PUT, ROUTES, SCORES, SELF_FOLLOW, Accounts
+from bench.routes import (
+    CREATES,
+    FLOOR,
+    FOLLOW,
+    FOLLOW_BULK,
+    FOLLOWS,
+    REMOTE_PUT,
+    ROUTES,
+    SCORES,
+    SELF_FOLLOW,
+    Accounts,
+)
 from bench.session import Session, Step, Target, say
 
 # Lazy imports and first-use caches in the workers: measured, not reported.
@@ -75,7 +86,7 @@ def measure(
 ) -> tuple[list[Row], tuple[int, load.Result], tuple[int, load.Result] | None]:
     say("warm-up")
     for route in ROUTES:
-        if route is not FOLLOW:
+        if route not in CREATES:
             session.measure(route, target, seconds=WARM_UP_SECONDS)
     if large_target is not None:
         session.measure(FOLLOWS, large_target, seconds=WARM_UP_SECONDS)
@@ -93,8 +104,11 @@ def measure(
         first_steps.insert(3, Step(LARGE_KEY, FOLLOWS, large_target))
     say(f"load: {session.rounds_per_phase} rounds of {session.settings.seconds} s per route")
     first = session.rounds(tuple(first_steps))
-    session.measure(FOLLOW, target, seconds=WARM_UP_SECONDS)
-    second = session.rounds((Step(FLOOR.key, FLOOR, target), Step(FOLLOW.key, FOLLOW, target)))
+    for route in CREATES:
+        session.measure(route, target, seconds=WARM_UP_SECONDS)
+    second = session.rounds(
+        (Step(FLOOR.key, FLOOR, target), *(Step(route.key, route, target) for route in CREATES))
+    )
     small = load.best_of(first[FOLLOWS.key])
     rows = [
         Row(FLOOR.label, load.best_of(first[FLOOR.key] + second[FLOOR.key])),
@@ -109,6 +123,7 @@ def measure(
     rows += [
         Row(SELF_FOLLOW.label, load.best_of(first[SELF_FOLLOW.key])),
         Row(FOLLOW.label, load.best_of(second[FOLLOW.key])),
+        Row(FOLLOW_BULK.label, load.best_of(second[FOLLOW_BULK.key])),
         Row(REMOTE_PUT.label, load.best_of(first[REMOTE_PUT.key])),
     ]
     return rows, (size, small), large_page

@@ -113,10 +113,28 @@ def _targets(run: Run) -> list[str]:
                 else ""
             )
         )
+    lines += _rows_per_second(run)
     failed = [row.label for row in run.rows if row.result.failed]
     lines.append(
         f"- Unexpected statuses or socket errors: {'; '.join(failed) if failed else 'none'}"
     )
+    return lines
+
+
+def _rows_per_second(run: Run) -> list[str]:
+    by_key = {row.result.route.key: row.result for row in run.rows}
+    lines = []
+    for row in run.rows:
+        route = row.result.route
+        single = by_key.get(route.compared_with or "")
+        if single is None or not single.rate:
+            continue
+        rows = row.result.rate * route.rows
+        lines.append(
+            f"- Rows created per second, {route.rows} per request ({route.path}): {rows:,.0f}"
+            f" vs {single.rate:,.0f} one per request ({single.route.path}) ="
+            f" {rows / single.rate:.1f}x"
+        )
     return lines
 
 

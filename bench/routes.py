@@ -34,6 +34,9 @@ class Route:
     error_code: str | None = None
     # Target: at least this share of the floor's req/s.
     floor_share: float | None = None
+    # Rows one request creates, and the key of the route that creates one at a time.
+    rows: int = 1
+    compared_with: str | None = None
 
     @property
     def script_path(self) -> Path:
@@ -85,6 +88,19 @@ FOLLOW = Route(
     expected=201,
     floor_share=0.25,
 )
+BULK_ROWS = 100
+# Bulk batches follow writers at these offsets and above; single creates stay below.
+BULK_FIRST_OFFSET = 1000
+FOLLOW_BULK = Route(
+    key="follow-bulk",
+    label=f"POST /api/follows/bulk/ {BULK_ROWS} new pairs (201)",
+    method="POST",
+    path="/api/follows/bulk/",
+    script="follow_bulk.lua",
+    expected=201,
+    rows=BULK_ROWS,
+    compared_with=FOLLOW.key,
+)
 REMOTE_PUT = Route(
     key="remote-put",
     label="PUT /api/remote-api-account/ (staff)",
@@ -94,7 +110,9 @@ REMOTE_PUT = Route(
     expected=200,
 )
 
-ROUTES = (FLOOR, SCORES, FOLLOWS, SELF_FOLLOW, FOLLOW, REMOTE_PUT)
+ROUTES = (FLOOR, SCORES, FOLLOWS, SELF_FOLLOW, FOLLOW, FOLLOW_BULK, REMOTE_PUT)
+# Routes that grow the follows table: measured after the reads, each request a new index.
+CREATES = (FOLLOW, FOLLOW_BULK)
 REMOTE_BODY = {
     "access_token": "bench-access-token-0123456789",
     "access_token_expires": "2099-01-01T00:00:00Z",
@@ -107,6 +125,15 @@ def follow_pair(index: int, writers: int) -> tuple[int, int]:
         raise ValueError("out of follow pairs: seed more writers")
     from_user = index % writers
     return from_user, (from_user + 1 + (index // writers) % (writers - 1)) % writers
+
+
+def bulk_batch(index: int, writers: int) -> tuple[int, list[int]]:
+    """Batch number ``index``: a writer position and those it follows; follow_bulk.lua agrees."""
+    from_user = index % writers
+    first = BULK_FIRST_OFFSET + (index // writers) * BULK_ROWS
+    if first + BULK_ROWS > writers:
+        raise ValueError("out of bulk follow pairs: seed more writers")
+    return from_user, [(from_user + offset) % writers for offset in range(first, first + BULK_ROWS)]
 
 
 @dataclass(frozen=True)
@@ -132,6 +159,10 @@ def call(route: Route, accounts: Accounts, pair_index: int = 0) -> Call:
         return Call(
             route.method, route.path, _auth(writer), {"to_user": accounts.writers[to_user].id}
         )
+    if route is FOLLOW_BULK:
+        from_user, to_users = bulk_batch(pair_index, len(accounts.writers))
+        rows = [{"to_user": accounts.writers[to_user].id} for to_user in to_users]
+        return Call(route.method, route.path, _auth(accounts.writers[from_user]), rows)
     if route is REMOTE_PUT:
         return Call(route.method, route.path, _auth(accounts.staff), REMOTE_BODY)
     raise ValueError(route.key)

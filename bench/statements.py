@@ -23,7 +23,7 @@ import psycopg
 
 from bench.checks import send
 from bench.database import database_name
-from bench.routes import FOLLOW, Accounts, Route, call
+from bench.routes import CREATES, Accounts, Route, call
 
 # log_line_prefix must show the pid and user@database (Debian's '%m [%p] %q%u@%d ' does).
 _LINE = re.compile(r"\[(\d+)\] [^@\s]*@(\S+) LOG:  (?:statement|execute [^:]*): (.*)")
@@ -72,7 +72,6 @@ def count(
 ) -> dict[str, StatementCount]:
     """Statements per request of each route. The database must log statements already."""
     database = database_name(url)
-    pair = first_pair
     with (
         psycopg.connect(url, autocommit=True) as marker,
         httpx.Client(base_url=base_url, timeout=10) as http,
@@ -83,9 +82,11 @@ def count(
         start = log.stat().st_size
         for route in routes:
             marker.execute(f"SELECT '{_MARK}{route.key}'")
+            # Each create route maps indexes to its own pairs: both start at first_pair.
+            pair = first_pair
             for _ in range(requests):
                 response = send(http, call(route, accounts, pair))
-                if route is FOLLOW:
+                if route in CREATES:
                     pair += 1
                 if response.status_code != route.expected:
                     raise RuntimeError(f"{route.key}: {response.status_code} {response.text}")

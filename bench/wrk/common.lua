@@ -27,6 +27,18 @@ function common.load(args)
    return dofile(args[1])
 end
 
+-- The writers, each one's request headers, their count and the thread count; this
+-- thread's counter starts at the first index run.py passes (interleaved across threads).
+function common.writers(args)
+   local data = common.load(args)
+   counter = (tonumber(args[2]) or 0) + thread_index
+   local headers = {}
+   for i, writer in ipairs(data.writers) do
+      headers[i] = common.json_headers(writer.token)
+   end
+   return data.writers, headers, #data.writers, data.threads
+end
+
 function common.expect(status)
    expected = status
    function response(status, headers, body)

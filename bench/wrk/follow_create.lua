@@ -13,13 +13,7 @@ common.expect(201)
 local writers, headers, n, step
 
 function init(args)
-   local data = common.load(args)
-   writers, n, step = data.writers, #data.writers, data.threads
-   counter = (tonumber(args[2]) or 0) + thread_index
-   headers = {}
-   for i, writer in ipairs(writers) do
-      headers[i] = common.json_headers(writer.token)
-   end
+   writers, headers, n, step = common.writers(args)
 end
 
 function request()
