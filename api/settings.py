@@ -141,6 +141,11 @@ INSTALLED_APPS = [
     "scoring",
 ]
 
+# Seconds a stored Idempotency-Key answers retries; then purge_idempotency_keys deletes it.
+IDEMPOTENCY_KEY_EXPIRY = env.int("IDEMPOTENCY_KEY_EXPIRY", default=24 * 60 * 60)
+# Seconds a request waits for another one with its key before answering 409 (PostgreSQL).
+IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float("IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=5.0)
+
 LANGUAGE_CODE = "en-us"
 
 LOGGING = {
@@ -162,6 +167,7 @@ MIDDLEWARE = [
     "api.middleware.AuthenticationMiddleware",
     "api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "integrity.idempotency.IdempotencyMiddleware",
 ]
 
 REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
@@ -230,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "integrity.rest_framework.forbid_unknown_fields",
+        "integrity.rest_framework.document_batches",
+        "integrity.rest_framework.document_idempotency",
     ],
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,

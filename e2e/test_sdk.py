@@ -29,6 +29,7 @@ class Sdk:
     users_create: Any
     users_me_retrieve: Any
     follows_create: Any
+    follows_bulk_create: Any
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
             users_create=_generated("api.users.users_create"),
             users_me_retrieve=_generated("api.users.users_me_retrieve"),
             follows_create=_generated("api.follows.follows_create"),
+            follows_bulk_create=_generated("api.follows.follows_bulk_create"),
         )
     finally:
         sys.path.remove(str(out))
@@ -152,3 +154,40 @@ def test_self_follow_reads_as_the_check_constraint_code(
     assert [error.code for error in response.parsed.errors] == [
         sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW
     ]
+
+
+def test_refused_batch_names_each_refused_row_by_index_and_code(
+    sdk: Sdk, sdk_user: Callable[[], SdkUser]
+) -> None:
+    alice, bob, carol = sdk_user(), sdk_user(), sdk_user()
+    row = body_type(sdk.follows_create)
+    sdk.follows_create.sync(client=alice.client, body=row(to_user=bob.id))
+
+    refused = sdk.follows_bulk_create.sync_detailed(
+        client=alice.client,
+        body=[row(to_user=carol.id), row(to_user=bob.id), row(to_user=alice.id)],
+    )
+    created = sdk.follows_bulk_create.sync(client=alice.client, body=[row(to_user=carol.id)])
+
+    assert refused.status_code == 400
+    assert isinstance(refused.parsed, sdk.models.FollowsBulkCreateValidationError), refused.content
+    codes = sdk.models.FollowsBulkCreateINDEXToUserErrorComponentCode
+    assert [(error.attr, error.code) for error in refused.parsed.errors] == [
+        ("1.to_user", codes.SOCIAL_FOLLOW_UNIQUE_RELATIONSHIPS),
+        ("2.to_user", codes.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW),
+    ]
+    assert [(follow.from_user, follow.to_user) for follow in created] == [(alice.id, carol.id)]
+
+
+def test_retry_with_the_idempotency_key_is_answered_from_the_stored_response(
+    sdk: Sdk, sdk_user: Callable[[], SdkUser]
+) -> None:
+    alice, bob = sdk_user(), sdk_user()
+    body = body_type(sdk.follows_create)(to_user=bob.id)
+
+    first = sdk.follows_create.sync_detailed(client=alice.client, body=body, idempotency_key="f-1")
+    again = sdk.follows_create.sync_detailed(client=alice.client, body=body, idempotency_key="f-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.parsed.id == first.parsed.id

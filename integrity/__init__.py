@@ -3,11 +3,20 @@ Database constraints as the single source of a data rule.
 
 The rules are read from the models (``Meta.constraints``, unique fields, keys);
 the database enforces them; a violation is identified by rule, on PostgreSQL
-and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400.
+and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400,
+adds batches (``POST <list>/bulk/``), and ``integrity.idempotency`` makes any
+authenticated POST safe to retry with an ``Idempotency-Key`` header.
 """
 
 from __future__ import annotations
 
+from integrity.batches import (
+    MAX_BATCH_ROWS,
+    BatchRefused,
+    RefusedRow,
+    find_refused_rows,
+    insert_batch,
+)
 from integrity.conditions import value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.datacheck import Finding, find_violations
@@ -31,20 +40,25 @@ from integrity.writes import checked_write
 
 __all__ = [
     "GENERIC_CODE",
+    "MAX_BATCH_ROWS",
     "NON_FIELD",
+    "BatchRefused",
     "CheckedCharField",
     "CheckedDurationField",
     "CheckedFieldMixin",
     "CheckedIntegerField",
     "Finding",
     "KnownViolation",
+    "RefusedRow",
     "Rule",
     "RuleTable",
     "UniqueNullsNotDistinct",
     "checked_write",
     "constraint_code",
+    "find_refused_rows",
     "find_violations",
     "identify_violation",
+    "insert_batch",
     "rule_table",
     "rules_of",
     "value_column_matches",

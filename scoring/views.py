@@ -11,6 +11,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.filters import IdFilter
+from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
     SCORE_TYPE_CHOICES,
@@ -61,7 +62,7 @@ class ScoreFilter(TypedScoreFilter):
         return queryset.filter(type=ScoreType[value.upper()])
 
 
-class ScoreViewSet(viewsets.ModelViewSet[Score]):
+class ScoreViewSet(BulkCreateMixin, viewsets.ModelViewSet[Score]):
     """Scores: points or a duration. Only the owner or staff change or delete one."""
 
     filterset_class: type[filters.FilterSet] | None = ScoreFilter

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -15,7 +13,8 @@ class FollowSerializer(ConstraintModelSerializer[Follow]):
     class Meta:
         model = Follow
         fields = ["id", "from_user", "to_user", "created_at"]
-        extra_kwargs = {"from_user": {"required": False}}
+        # The authenticated user unless given; a batch's rows default alike.
+        extra_kwargs = {"from_user": {"default": serializers.CurrentUserDefault()}}
         constraint_attrs = {
             "social_follow_prevent_self_follow": "to_user",
             "social_follow_unique_relationships": "to_user",
@@ -26,10 +25,6 @@ class FollowSerializer(ConstraintModelSerializer[Follow]):
         if value.pk != user.pk and not user.is_staff:
             raise PermissionDenied("Only staff may follow on behalf of another user.")
         return value
-
-    def create(self, validated_data: dict[str, Any]) -> Follow:
-        validated_data.setdefault("from_user", self.context["request"].user)
-        return super().create(validated_data)
 
 
 class UserWithCountsSerializer(UserSerializer):

@@ -30,6 +30,18 @@ function common.headers(token)
    return {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"}
 end
 
+-- For the scripts that write as the seeded users: the users, each one's headers, their
+-- number and the counter's step (the first index is interleaved across threads).
+function common.writers(args)
+   local data = common.load(args)
+   counter = (tonumber(args[2]) or 0) + thread_index
+   local headers = {}
+   for i, writer in ipairs(data.writers) do
+      headers[i] = common.headers(writer.token)
+   end
+   return data.writers, headers, #data.writers, data.threads
+end
+
 function done(summary, latency, requests)
    local statuses, merged, first, next_index = {}, {}, nil, 0
    for _, thread in ipairs(threads) do

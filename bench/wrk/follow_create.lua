@@ -8,13 +8,7 @@ local common = dofile(here .. "common.lua")
 local writers, headers, n, step
 
 function init(args)
-   local data = common.load(args)
-   writers, n, step = data.writers, #data.writers, data.threads
-   counter = (tonumber(args[2]) or 0) + thread_index
-   headers = {}
-   for i, writer in ipairs(writers) do
-      headers[i] = common.headers(writer.token)
-   end
+   writers, headers, n, step = common.writers(args)
 end
 
 function request()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from integrity.rest_framework.bulk import BulkCreateMixin, BulkListSerializer
 from integrity.rest_framework.errors import (
     ExceptionHandler,
     default_error_attr,
     translated_writes,
     violation_error,
 )
+from integrity.rest_framework.hooks import document_batches, document_idempotency
 from integrity.rest_framework.schema import (
     AutoSchema,
     constraint_error_codes,
@@ -23,12 +25,16 @@ from integrity.rest_framework.serializers import (
 __all__ = [
     "UNKNOWN_FIELD",
     "AutoSchema",
+    "BulkCreateMixin",
+    "BulkListSerializer",
     "ConstraintModelSerializer",
     "ExceptionHandler",
     "ReferenceField",
     "StrictFieldsMixin",
     "constraint_error_codes",
     "default_error_attr",
+    "document_batches",
+    "document_idempotency",
     "forbid_unknown_fields",
     "translated_writes",
     "violation_error",

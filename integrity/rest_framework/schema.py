@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.settings import package_settings
 
+from integrity.rest_framework.bulk import BULK_DESCRIPTION, BulkListSerializer, is_bulk_create
 from integrity.rest_framework.serializers import (
     UNKNOWN_FIELD,
     ConstraintModelSerializer,
@@ -19,9 +21,18 @@ from integrity.rest_framework.serializers import (
 )
 from integrity.rules import NON_FIELD, rules_of
 
+LIST_INDEX: str = package_settings.LIST_INDEX_IN_API_SCHEMA
+
 
 def constraint_error_codes(serializer: object) -> dict[str, set[str]]:
     """The 400 codes a write through ``serializer`` can answer, by attr."""
+    if isinstance(serializer, BulkListSerializer):
+        # drf-standardized-errors names a row's fields INDEX.<field>.
+        rows = constraint_error_codes(serializer.child)
+        batch = {f"{LIST_INDEX}.{attr}": found for attr, found in rows.items()}
+        batch[NON_FIELD] = {"max_length"}
+        batch[LIST_INDEX] = {"null"}  # a row that is null
+        return batch
     codes: dict[str, set[str]] = {}
     if isinstance(serializer, StrictFieldsMixin):
         codes.setdefault(NON_FIELD, set()).add(UNKNOWN_FIELD)
@@ -32,6 +43,14 @@ def constraint_error_codes(serializer: object) -> dict[str, set[str]]:
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def get_response_serializers(self) -> Any:
+        serializers = super().get_response_serializers()
+        # A custom action answers 200 unless told: a batch creates.
+        return {"201": serializers} if is_bulk_create(self.view) else serializers
+
+    def get_description(self) -> str:  # type: ignore[override]
+        return BULK_DESCRIPTION if is_bulk_create(self.view) else super().get_description()
+
     def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:
         # drf-standardized-errors has no public hook for a 400's codes: this
         # private method is what its AutoSchema calls. The drift check of
