@@ -3,17 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
+from api.locations import CreatedLocationMixin
 from api.parsers import JSONParser
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
@@ -27,17 +31,35 @@ PASSWORD_CODES = [
 
 @extend_validation_errors(["authorization"], field_name="non_field_errors", methods=["post"])
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password for the user's API token; revoke it."""
 
-    authentication_classes = ()
     parser_classes = (JSONParser,)
     serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "auth"
 
+    def get_authenticators(self) -> list[Any]:
+        # Signing in reads no credentials but the body's (a stale token header
+        # must not refuse it); revoking is done by the token's own user.
+        if self.request.method == "DELETE":
+            return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        return []
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Revoke the caller's token: it authenticates no further request."""
+        Token.objects.filter(user_id=request.user.pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 @extend_validation_errors(PASSWORD_CODES, field_name="password", actions=["create"])
 class UserViewSet(
+    CreatedLocationMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,

@@ -171,6 +171,7 @@ REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],

@@ -11,6 +11,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.filters import IdFilter
+from api.locations import CreatedLocationMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
     SCORE_TYPE_CHOICES,
@@ -33,7 +34,7 @@ class IsOwnerOrStaff(permissions.BasePermission):
         return bool(request.user.is_staff or obj.owner_id == request.user.pk)
 
 
-class EventViewSet(viewsets.ModelViewSet[Event]):
+class EventViewSet(CreatedLocationMixin, viewsets.ModelViewSet[Event]):
     """Events: anyone signed in adds one; staff change or delete them."""
 
     queryset = Event.objects.all()
@@ -61,7 +62,7 @@ class ScoreFilter(TypedScoreFilter):
         return queryset.filter(type=ScoreType[value.upper()])
 
 
-class ScoreViewSet(viewsets.ModelViewSet[Score]):
+class ScoreViewSet(CreatedLocationMixin, viewsets.ModelViewSet[Score]):
     """Scores: points or a duration. Only the owner or staff change or delete one."""
 
     filterset_class: type[filters.FilterSet] | None = ScoreFilter

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import views as accounts_views
 from accounts.models import User
 from api.filters import IdFilter
+from api.locations import CreatedLocationMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
 
@@ -76,6 +77,7 @@ class IsFollowerOrStaff(permissions.BasePermission):
 
 
 class FollowViewSet(
+    CreatedLocationMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
