@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
@@ -38,15 +39,21 @@ class TokenView(ObtainAuthToken):
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "auth"
 
-    def get_authenticators(self) -> list[Any]:
+    revoking = False
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Signing in reads no credentials but the body's (a stale token header
         # must not refuse it); revoking is done by the token's own user.
-        if self.request.method == "DELETE":
+        self.revoking = request.method == "DELETE"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self) -> list[Any]:
+        if self.revoking:
             return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
         return []
 
     def get_permissions(self) -> list[Any]:
-        if self.request.method == "DELETE":
+        if self.revoking:
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 

@@ -8,7 +8,7 @@ and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400.
 
 from __future__ import annotations
 
-from integrity.conditions import value_column_matches
+from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.datacheck import Finding, find_violations
 from integrity.fields import (
@@ -45,6 +45,7 @@ __all__ = [
     "constraint_code",
     "find_violations",
     "identify_violation",
+    "not_blank",
     "rule_table",
     "rules_of",
     "value_column_matches",
