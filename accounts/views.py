@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -7,13 +8,13 @@ from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
@@ -47,12 +48,10 @@ class TokenView(ObtainAuthToken):
         self.revoking = request.method == "DELETE"
         return super().initialize_request(request, *args, **kwargs)
 
-    def get_authenticators(self) -> list[Any]:
-        if self.revoking:
-            return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-        return []
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        return super().get_authenticators() if self.revoking else []
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.revoking:
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
@@ -60,7 +59,7 @@ class TokenView(ObtainAuthToken):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
         """Revoke the caller's token: it authenticates no further request."""
-        Token.objects.filter(user_id=request.user.pk).delete()
+        Token.objects.filter(user_id=request.user.pk or 0).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

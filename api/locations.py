@@ -21,7 +21,7 @@ class CreatedLocationMixin:
     """CreateModelMixin's headers: the new row's detail route (DRF names it only from a ``url``)."""
 
     basename: str
-    request: Request
+    request: Any  # the view's: DRF's Request
 
     def get_success_headers(self, data: Any) -> dict[str, str]:
         namespace = self.request.resolver_match.namespace if self.request.resolver_match else ""

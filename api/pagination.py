@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Model
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
@@ -33,7 +33,7 @@ class Pagination(CursorPagination):
     page_size_query_param = "limit"
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
+        self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
         self.model: type[Model] = queryset.model
         return super().paginate_queryset(queryset, request, view)
@@ -65,7 +65,7 @@ class Pagination(CursorPagination):
             return cursor
         return cursor._replace(position=self.position_value(cursor.position))
 
-    def position_value(self, position: str) -> Any:
+    def position_value(self, position: Any) -> Any:
         # The position is compared with the ordering field's column: a value
         # that field cannot hold would be the database's error, not the client's.
         field = self.ordering_field()

@@ -12,6 +12,7 @@ class CreatedLocationTests(APITestCase):
     """Every POST that creates answers 201 with the new resource's URL in Location."""
 
     user: User
+    other: User
 
     @classmethod
     def setUpTestData(cls) -> None:

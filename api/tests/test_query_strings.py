@@ -18,6 +18,8 @@ def cursor(text: str) -> str:
 
 
 class QueryStringTests(APITestCase):
+    user: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.user = User.objects.create_user("alice")

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Field as ModelField
 from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -154,17 +155,18 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         model: type[Model] = self.Meta.model
         values: dict[str, Any] = {}
         for field in self._writable_fields:
-            if len(field.source_attrs) != 1 or field.source in validated_data:
+            if len(field.source_attrs) != 1 or field.source_attrs[0] in validated_data:
                 continue
+            name: str = field.source_attrs[0]
             if field.allow_null:
-                values[field.source] = None
+                values[name] = None
                 continue
             try:
-                model_field = model._meta.get_field(field.source)
+                model_field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if model_field.has_default():
-                values[field.source] = model_field.get_default()
+            if isinstance(model_field, ModelField) and model_field.has_default():
+                values[name] = model_field.get_default()
         return values
 
     def translated_writes(self, *, one_statement: bool = False) -> AbstractContextManager[None]:
