@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from rest_framework.test import APITestCase
 
 from accounts.models import User
 from scoring.models import Event, Score, ScoreType
-
-
-def codes(response: Any) -> list[tuple[str, str | None]]:
-    return [(e["code"], e["attr"]) for e in response.json()["errors"]]
+from scoring.tests.test_api import codes
 
 
 class EventCreatorTests(APITestCase):
