@@ -20,12 +20,6 @@ def created_headers(request: Request, view_name: str, *args: Any) -> dict[str, s
 class CreatedLocationMixin:
     """CreateModelMixin's headers: the new row's detail route (DRF names it only from a ``url``)."""
 
-    basename: str
-    request: Any  # the view's: DRF's Request
-
     def get_success_headers(self, data: Any) -> dict[str, str]:
-        namespace = self.request.resolver_match.namespace if self.request.resolver_match else ""
-        view_name = (
-            f"{namespace}:{self.basename}-detail" if namespace else f"{self.basename}-detail"
-        )
-        return created_headers(self.request, view_name, data["id"])
+        viewset: Any = self  # a ViewSet, whose reverse_action knows its routes' names
+        return {"Location": viewset.reverse_action("detail", args=[data["id"]])}
