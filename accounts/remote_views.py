@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
+from api.locations import created_headers
 from api.schema import ErrorCode503Enum, error_response
 
 
@@ -57,7 +58,8 @@ class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        headers = created_headers(request, "remote-api-account")
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(responses={200: RemoteAPIAccountSerializer, 201: RemoteAPIAccountSerializer})
     def put(self, request: Request) -> Response:
@@ -68,7 +70,10 @@ class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return Response(serializer.data, status=201 if serializer.created else 200)
+        if serializer.created:
+            headers = created_headers(request, "remote-api-account")
+            return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+        return Response(serializer.data)
 
     def patch(self, request: Request) -> Response:
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)

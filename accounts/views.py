@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
+from api.locations import CreatedLocationMixin
 from api.parsers import JSONParser
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
@@ -27,17 +33,39 @@ PASSWORD_CODES = [
 
 @extend_validation_errors(["authorization"], field_name="non_field_errors", methods=["post"])
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password for the user's API token; revoke it."""
 
-    authentication_classes = ()
     parser_classes = (JSONParser,)
     serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "auth"
 
+    revoking = False
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Signing in reads no credentials but the body's (a stale token header
+        # must not refuse it); revoking is done by the token's own user.
+        self.revoking = request.method == "DELETE"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        return super().get_authenticators() if self.revoking else []
+
+    def get_permissions(self) -> Sequence[Any]:
+        if self.revoking:
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Revoke the caller's token: it authenticates no further request."""
+        Token.objects.filter(user_id=request.user.pk or 0).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 @extend_validation_errors(PASSWORD_CODES, field_name="password", actions=["create"])
 class UserViewSet(
+    CreatedLocationMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,

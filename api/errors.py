@@ -8,7 +8,11 @@ bad Host header, a CSRF failure on a plain view) answer in the same
 
 from __future__ import annotations
 
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, JsonResponse
+
+from api.exceptions import TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE
+from integrity import NON_FIELD
 
 
 def error_response(status: int, code: str, detail: str) -> JsonResponse:
@@ -18,6 +22,10 @@ def error_response(status: int, code: str, detail: str) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
+    if isinstance(exception, TooManyFieldsSent):
+        # As a DRF view answers it (api.exceptions).
+        error = {"code": TOO_MANY_FIELDS, "detail": TOO_MANY_FIELDS_MESSAGE, "attr": NON_FIELD}
+        return JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
     return error_response(400, "bad_request", "Bad request.")
 
 

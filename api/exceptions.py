@@ -1,12 +1,13 @@
 """
 The service's exception handler: integrity's (drf-standardized-errors' envelope,
 a rule violation as a 400), plus what the service adds: a body over the size
-limit is a 413, a database that cannot be reached a 503, not a 500.
+limit is a 413, too many query parameters a 400, a database that cannot be
+reached a 503, not a 500.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError, InterfaceError, OperationalError
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 
@@ -26,11 +27,24 @@ class DatabaseUnavailable(APIException):
     default_code = "database_unavailable"
 
 
+TOO_MANY_FIELDS = "too_many_fields"
+TOO_MANY_FIELDS_MESSAGE = "The request has too many query parameters."
+
+
+def too_many_fields() -> ValidationError:
+    return ValidationError(
+        {NON_FIELD: [ErrorDetail(TOO_MANY_FIELDS_MESSAGE, code=TOO_MANY_FIELDS)]}
+    )
+
+
 class ExceptionHandler(IntegrityExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, RequestDataTooBig):
             # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body.
             return RequestTooLarge()
+        if isinstance(exc, TooManyFieldsSent):
+            # Django enforces DATA_UPLOAD_MAX_NUMBER_FIELDS when DRF reads the query string.
+            return too_many_fields()
         if isinstance(exc, DataError):
             # A value the column cannot hold that no serializer field caught.
             detail = ErrorDetail("A value does not fit its field.", code="invalid")

@@ -17,7 +17,7 @@ from integrity.batches import (
     find_refused_rows,
     insert_batch,
 )
-from integrity.conditions import value_column_matches
+from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.datacheck import Finding, find_violations
 from integrity.fields import (
@@ -59,6 +59,7 @@ __all__ = [
     "find_violations",
     "identify_violation",
     "insert_batch",
+    "not_blank",
     "rule_table",
     "rules_of",
     "value_column_matches",

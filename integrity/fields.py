@@ -23,7 +23,7 @@ class CheckedFieldMixin:
     def __init__(
         self,
         *args: Any,
-        check: models.Q | None = None,
+        check: models.Q | models.Expression | None = None,
         check_name: str | None = None,
         check_message: str | None = None,
         **kwargs: Any,

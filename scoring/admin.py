@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from scoring.models import DurationScore, Event, PointsScore, Score
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin[Event]):
-    list_display = ["id", "title", "start_at", "end_at"]
+    list_display = ["id", "title", "start_at", "end_at", "created_by"]
     list_filter = ["start_at"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["created_by"]
     search_fields = ["title"]
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Score)

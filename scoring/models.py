@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from integrity.conditions import value_column_matches
+from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.fields import CheckedCharField, CheckedDurationField, CheckedIntegerField
 
@@ -15,12 +15,22 @@ from integrity.fields import CheckedCharField, CheckedDurationField, CheckedInte
 class Event(models.Model):
     title = CheckedCharField(
         max_length=200,
-        check=~models.Q(title=""),
+        check=not_blank("title"),
         check_name="title_not_empty",
-        check_message="The title must not be empty.",
+        check_message="The title must not be empty or only whitespace.",
     )
     start_at = models.DateField(null=True, blank=True)
     end_at = models.DateField(null=True, blank=True)
+    # Who may change or delete the event besides staff; none for events from
+    # before creators were recorded, or whose creator was deleted: staff only.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_events",
+    )
 
     class Meta:
         constraints = [

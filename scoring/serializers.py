@@ -27,7 +27,7 @@ class ScoreTypeField(serializers.ChoiceField):
 class EventSerializer(ConstraintModelSerializer[Event]):
     class Meta:
         model = Event
-        fields = ["id", "title", "start_at", "end_at"]
+        fields = ["id", "title", "start_at", "end_at", "created_by"]
         # Empty titles are the database's to refuse, under the rule's own code.
         extra_kwargs = {"title": {"allow_blank": True}}
         constraint_attrs = {"scoring_event_start_at_before_end_at": "end_at"}

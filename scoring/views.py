@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +10,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.filters import IdFilter
+from api.locations import CreatedLocationMixin
 from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
@@ -22,9 +22,14 @@ from scoring.serializers import (
 )
 
 
-class IsStaffOrReadOnly(permissions.BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in permissions.SAFE_METHODS or bool(request.user.is_staff)
+class IsCreatorOrStaff(permissions.BasePermission):
+    message = "Only the event's creator or staff may change or delete it."
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        creator = obj.created_by_id
+        return bool(request.user.is_staff or (creator is not None and creator == request.user.pk))
 
 
 class IsOwnerOrStaff(permissions.BasePermission):
@@ -34,16 +39,15 @@ class IsOwnerOrStaff(permissions.BasePermission):
         return bool(request.user.is_staff or obj.owner_id == request.user.pk)
 
 
-class EventViewSet(viewsets.ModelViewSet[Event]):
-    """Events: anyone signed in adds one; staff change or delete them."""
+class EventViewSet(CreatedLocationMixin, viewsets.ModelViewSet[Event]):
+    """Events: anyone signed in adds one; its creator or staff change or delete it."""
 
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsCreatorOrStaff)
     queryset = Event.objects.all()
     serializer_class = EventSerializer
 
-    def get_permissions(self) -> Sequence[Any]:
-        if self.action in ("update", "partial_update", "destroy"):
-            return [permissions.IsAuthenticated(), IsStaffOrReadOnly()]
-        return super().get_permissions()
+    def perform_create(self, serializer: BaseSerializer[Event]) -> None:
+        serializer.save(created_by=self.request.user)
 
 
 class TypedScoreFilter(filters.FilterSet):  # type: ignore[misc]
@@ -62,7 +66,7 @@ class ScoreFilter(TypedScoreFilter):
         return queryset.filter(type=ScoreType[value.upper()])
 
 
-class ScoreViewSet(BulkCreateMixin, viewsets.ModelViewSet[Score]):
+class ScoreViewSet(CreatedLocationMixin, BulkCreateMixin, viewsets.ModelViewSet[Score]):
     """Scores: points or a duration. Only the owner or staff change or delete one."""
 
     filterset_class: type[filters.FilterSet] | None = ScoreFilter

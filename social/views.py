@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import views as accounts_views
 from accounts.models import User
 from api.filters import IdFilter
+from api.locations import CreatedLocationMixin
 from integrity.rest_framework import BulkCreateMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
@@ -77,6 +78,7 @@ class IsFollowerOrStaff(permissions.BasePermission):
 
 
 class FollowViewSet(
+    CreatedLocationMixin,
     BulkCreateMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

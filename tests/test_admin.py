@@ -82,3 +82,12 @@ class AdminTests(TestCase):
         account = RemoteAPIAccount.objects.get()
         assert account.access_token == SECRET
         assert account.access_token_expires.date() == expires.date()
+
+    def test_event_added_in_the_admin_records_its_creator(self) -> None:
+        response = self.client.post(
+            reverse("admin:scoring_event_add"),
+            {"title": "heat", "start_at": "2026-03-01", "end_at": "2026-03-02"},
+        )
+
+        assert response.status_code == 302, response.content[:500]
+        assert Event.objects.get(title="heat").created_by == self.admin_user

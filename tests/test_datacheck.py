@@ -110,13 +110,14 @@ class FindConstraintViolationsTests(TransactionTestCase):
             c = Event.objects.create(title="c", start_at=DAY)
             d = Event.objects.create(title="d", start_at=DAY)
             Event.objects.create(title="e", start_at=DAY, end_at=DAY + dt.timedelta(days=1))
+            f = Event.objects.create(title=" \t\u00a0", start_at=DAY + dt.timedelta(days=2))
 
             status, findings = run("scoring")
 
         by_name = {f["constraint"]: f for f in findings}
         assert status == 1
         assert set(by_name) == {"scoring_event_unique_event_dates", "scoring_event_title_not_empty"}
-        assert by_name["scoring_event_title_not_empty"]["rows"] == [b.pk]
+        assert by_name["scoring_event_title_not_empty"]["rows"] == [b.pk, f.pk]
         groups = by_name["scoring_event_unique_event_dates"]["groups"]
         assert sorted(g["rows"] for g in groups) == [[a.pk, b.pk], [c.pk, d.pk]]
 

@@ -107,13 +107,10 @@ class HostileInputTests(APITestCase):
         }
         assert not Follow.objects.exists()
 
-    def test_huge_limit_is_capped(self) -> None:
-        User.objects.bulk_create([User(username=f"user{i}") for i in range(120)])
-
+    def test_huge_limit_is_400(self) -> None:
         response = self.client.get("/api/users/?limit=99999999999999999999999999")
 
-        assert response.status_code == 200
-        assert len(response.json()["results"]) == 100
+        self.assert_error(response, 400, "invalid")
 
-    def test_garbage_cursor_is_404(self) -> None:
-        self.assert_error(self.client.get("/api/follows/?cursor=garbage"), 404)
+    def test_garbage_cursor_is_400(self) -> None:
+        self.assert_error(self.client.get("/api/follows/?cursor=garbage"), 400, "invalid_cursor")

@@ -19,7 +19,9 @@ from contextlib import AbstractContextManager
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Field as ModelField
 from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -139,8 +141,33 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
             return super().create(validated_data)
 
     def update(self, instance: M, validated_data: Any) -> M:
+        if not self.partial:
+            validated_data = {**self.omitted_values(validated_data), **validated_data}
         with self.translated_writes(one_statement=self.is_one_statement(validated_data)):
             return super().update(instance, validated_data)
+
+    def omitted_values(self, validated_data: Any) -> dict[str, Any]:
+        """
+        What a replacement (PUT) stores in the fields the client left out: null
+        where the field takes it, else the model's default. DRF's update keeps
+        the stored value, which makes PUT a merge.
+        """
+        model: type[Model] = self.Meta.model
+        values: dict[str, Any] = {}
+        for field in self._writable_fields:
+            if len(field.source_attrs) != 1 or field.source_attrs[0] in validated_data:
+                continue
+            name: str = field.source_attrs[0]
+            if field.allow_null:
+                values[name] = None
+                continue
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, ModelField) and model_field.has_default():
+                values[name] = model_field.get_default()
+        return values
 
     def translated_writes(self, *, one_statement: bool = False) -> AbstractContextManager[None]:
         return translated_writes(

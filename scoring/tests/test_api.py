@@ -39,6 +39,7 @@ class EventAPITests(APITestCase):
             "title": "t",
             "start_at": "2026-01-01",
             "end_at": "2026-01-02",
+            "created_by": self.user.pk,
         }
 
     def test_start_not_before_end_is_400(self) -> None:
@@ -76,7 +77,7 @@ class EventAPITests(APITestCase):
 
         assert self.create().status_code == 401
 
-    def test_only_staff_change_or_delete_events(self) -> None:
+    def test_only_staff_change_or_delete_events_without_a_creator(self) -> None:
         event = Event.objects.create(title="t")
         url = f"/api/events/{event.pk}/"
 
@@ -88,6 +89,7 @@ class EventAPITests(APITestCase):
             "title": "u",
             "start_at": None,
             "end_at": None,
+            "created_by": None,
         }
         assert self.client.delete(url).status_code == 204
 

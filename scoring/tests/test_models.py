@@ -71,6 +71,20 @@ class EventConstraintTests(TestCase):
         with refused("scoring_event_title_not_empty"):
             Event.objects.filter(pk=event.pk).update(title="")
 
+    def test_whitespace_title_refused_by_field_level_check(self) -> None:
+        event = Event.objects.create(title="x")
+        for title in (" ", "   ", "\t\n", "\u00a0", "\u3000 \u2003", "\x1c"):
+            with refused("scoring_event_title_not_empty"):
+                Event.objects.create(title=title)
+            with refused("scoring_event_title_not_empty"):
+                Event.objects.filter(pk=event.pk).update(title=title)
+
+    def test_title_with_surrounding_whitespace_is_stored_as_given(self) -> None:
+        event = Event.objects.create(title="  final\u00a0")
+
+        event.refresh_from_db()
+        assert event.title == "  final\u00a0"
+
     def test_validate_constraints_honours_all_rules(self) -> None:
         Event.objects.create(title="a")
 
@@ -78,7 +92,7 @@ class EventConstraintTests(TestCase):
             Event(title="", start_at=None, end_at=None).validate_constraints()
 
         messages = raised.exception.messages
-        assert "The title must not be empty." in messages
+        assert "The title must not be empty or only whitespace." in messages
         assert "Another event has the same dates." in messages
 
 
