@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -25,6 +26,7 @@ PASSWORD_CODES = [
 ]
 
 
+@extend_schema_view(post=extend_schema(summary="Obtain the API token for a username and password"))
 @extend_validation_errors(["authorization"], field_name="non_field_errors", methods=["post"])
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
@@ -64,5 +66,6 @@ class UserViewSet(
 
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])
     def me(self, request: Request) -> Response:
+        """Retrieve the signed-in user."""
         instance = self.get_queryset().get(pk=request.user.pk or 0)
         return Response(self.get_serializer(instance).data)

@@ -3,7 +3,8 @@ OpenAPI: every write endpoint's 400 lists the rule codes it can answer.
 
 The codes come from the same table the translation uses, attached to the same
 field the serializer attaches them to, so the documentation cannot drift from
-the behaviour.
+the behaviour. Every operation also documents each other status it can answer
+(413 where it reads a body), says who may call it, and has a summary.
 """
 
 from __future__ import annotations
@@ -11,15 +12,101 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from drf_standardized_errors.handler import exception_handler as standardized_errors_handler
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 
 from api.constraints import NON_FIELD, table
 from api.serializers import UNKNOWN_FIELD, ConstraintModelSerializer, StrictFieldsMixin
 
+# The summary of a standard action: a verb and the model's verbose name.
+_ACTION_SUMMARIES = {
+    "list": "List {plural}",
+    "create": "Create {a} {name}",
+    "retrieve": "Retrieve {a} {name}",
+    "update": "Replace {a} {name}",
+    "partial_update": "Update {a} {name}",
+    "destroy": "Delete {a} {name}",
+}
+# The action a plain APIView's method stands for.
+_METHOD_ACTIONS = {
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "partial_update",
+    "DELETE": "destroy",
+}
+
 
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def get_summary(self) -> str | None:
+        """
+        A summary (shown in the operation list of Swagger UI and ReDoc): the one
+        given by extend_schema, else the first line of the method's own docstring,
+        else the standard action's verb and the model's name.
+        """
+        summary = super().get_summary()
+        if summary:
+            return summary
+        method = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        if method is not None and method.__doc__:
+            return str(method.__doc__).strip().splitlines()[0].rstrip(".")
+        return self._action_summary()
+
+    def _action_summary(self) -> str | None:
+        action = getattr(self.view, "action", None)
+        if action is None:
+            action = (
+                "list" if self._is_list_view() else _METHOD_ACTIONS.get(self.method, "retrieve")
+            )
+        template = _ACTION_SUMMARIES.get(action)
+        model = self._model()
+        if template is None or model is None:
+            return None
+        name = str(model._meta.verbose_name)
+        article = "an" if name[:1] in ("a", "e", "i", "o") else "a"  # not "an user"
+        return template.format(a=article, name=name, plural=model._meta.verbose_name_plural)
+
+    def _model(self) -> type[models.Model] | None:
+        queryset = getattr(self.view, "queryset", None)
+        if queryset is not None:
+            model: type[models.Model] = queryset.model
+            return model
+        if not hasattr(self.view, "get_serializer_class"):
+            return None
+        meta = getattr(self.view.get_serializer_class(), "Meta", None)
+        return getattr(meta, "model", None)
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        # An operation that takes no credentials says so (`security: [{}]`)
+        # rather than leaving it unsaid.
+        auth: list[dict[str, Any]] = super().get_auth()
+        return auth or [{}]
+
+    def _should_add_error_response(self, responses: dict[str, Any], status_code: str) -> bool:
+        if super()._should_add_error_response(responses, status_code):
+            return status_code != "413" or self._reads_body()
+        # drf-standardized-errors leaves out 403 where every caller is allowed.
+        return (
+            status_code == "403"
+            and status_code not in responses
+            and self.view.get_exception_handler() is standardized_errors_handler
+            and self._may_fail_csrf()
+        )
+
+    def _reads_body(self) -> bool:
+        # Django refuses an oversized body (413) when the view reads it.
+        return self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+
+    def _may_fail_csrf(self) -> bool:
+        # A browser session's unsafe request without its CSRF token is a 403,
+        # even where every caller is allowed.
+        return self.method not in ("GET", "HEAD", "OPTIONS") and any(
+            isinstance(authenticator, SessionAuthentication)
+            for authenticator in self.view.get_authenticators()
+        )
+
     def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:
         codes: dict[str, set[str]] = super()._get_validation_error_codes_by_field(data_fields)
         if self.method not in ("POST", "PUT", "PATCH"):

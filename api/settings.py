@@ -61,6 +61,7 @@ DRF_STANDARDIZED_ERRORS = {
         "404",
         "405",
         "406",
+        "413",
         "415",
         "429",
         "500",
@@ -231,6 +232,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # Relative: the host that serves the schema serves the API.
+    "SERVERS": [{"url": "/", "description": "The host that serves this schema"}],
+    "TAGS": [
+        {"name": "auth", "description": "API tokens for a username and password."},
+        {"name": "users", "description": "Open registration, public profiles, the signed-in user."},
+        {"name": "follows", "description": "Who follows whom; no self-follow, no repeated follow."},
+        {"name": "events", "description": "Events, which scores belong to."},
+        {"name": "scores", "description": "Scores of either type: points or a duration."},
+        {"name": "point-scores", "description": "Scores of type points, as `value`."},
+        {"name": "duration-scores", "description": "Scores of type duration, as `value`."},
+        {"name": "remote-api-account", "description": "The remote API's token: staff only."},
+        {"name": "health", "description": "Liveness and readiness probes."},
+    ],
     "TITLE": "Constrained API",
     "DESCRIPTION": (
         "Every data rule is a database constraint. A violation answers 400 with the "
