@@ -1,4 +1,8 @@
-"""A Python client generated from the committed openapi.yaml drives the live service."""
+"""
+Clients generated from the committed openapi.yaml drive the live service: Python
+clients from openapi-python-client and openapi-generator, and openapi-generator's
+TypeScript client on Node.js, each through the same scenario (e2e/sdk_scenario.py).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from e2e import openapi_generator
 from e2e.live import BIN_DIR, ROOT, LiveServer
+from e2e.sdk_scenario import Refused, SdkSteps, run_scenario
 
 PACKAGE = "constrained_api_client"
 
@@ -141,3 +148,92 @@ def test_self_follow_reads_as_the_check_constraint_code(
     assert [error.code for error in response.parsed.errors] == [
         sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW
     ]
+
+
+class OpenapiPythonClientSteps:
+    """The scenario's steps through the openapi-python-client SDK (attrs models)."""
+
+    def __init__(self, sdk: Sdk, base_url: str) -> None:
+        self.sdk = sdk
+        self.base_url = base_url
+
+    def _client(self, token: str | None = None) -> Any:
+        if token is None:
+            return self.sdk.client.Client(base_url=self.base_url, raise_on_unexpected_status=True)
+        return self.sdk.client.AuthenticatedClient(
+            base_url=self.base_url, token=token, prefix="Token", raise_on_unexpected_status=True
+        )
+
+    def register(self, username: str, password: str) -> int:
+        body = body_type(self.sdk.users_create)(username=username, password=password)
+        return int(self.sdk.users_create.sync(client=self._client(), body=body).id)
+
+    def token(self, username: str, password: str) -> str:
+        body = body_type(self.sdk.auth_token_create)(username=username, password=password)
+        return str(self.sdk.auth_token_create.sync(client=self._client(), body=body).token)
+
+    def me(self, token: str) -> int:
+        return int(self.sdk.users_me_retrieve.sync(client=self._client(token)).id)
+
+    def follow(self, token: str, to_user: int) -> tuple[int, int]:
+        body = body_type(self.sdk.follows_create)(to_user=to_user)
+        follow = self.sdk.follows_create.sync(client=self._client(token), body=body)
+        assert isinstance(follow, self.sdk.models.Follow), follow
+        return (follow.from_user, follow.to_user)
+
+    def refused_follow(self, token: str, to_user: int) -> Refused:
+        body = body_type(self.sdk.follows_create)(to_user=to_user)
+        response = self.sdk.follows_create.sync_detailed(client=self._client(token), body=body)
+        return self._refused(response, self.sdk.models.FollowsCreateValidationError)
+
+    @staticmethod
+    def _refused(response: Any, validation_error: Any) -> Refused:
+        # response.parsed: the typed 400 that the SDK parsed from the body.
+        assert isinstance(response.parsed, validation_error), response.content
+        codes = [str(error.code) for error in response.parsed.errors]
+        return Refused(int(response.status_code), codes)
+
+
+@pytest.fixture(scope="module")
+def generated_python(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    out = tmp_path_factory.mktemp("openapi-generator-python")
+    package = openapi_generator.PYTHON_PACKAGE
+    openapi_generator.generate("python", out / "client", f"--package-name={package}")
+    sys.path.insert(0, str(out / "client"))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(out / "client"))
+        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
+            del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def generated_typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return openapi_generator.build_typescript(tmp_path_factory.mktemp("openapi-generator-ts"))
+
+
+@pytest.fixture
+def steps(request: pytest.FixtureRequest, service: LiveServer) -> SdkSteps:
+    name = request.param
+    if name != "openapi-python-client" and (missing := openapi_generator.missing_tools()):
+        reason = f"missing: {', '.join(missing)}"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    if name == "openapi-python-client":
+        return OpenapiPythonClientSteps(request.getfixturevalue("sdk"), service.url)
+    if name == "openapi-generator-python":
+        request.getfixturevalue("generated_python")
+        return openapi_generator.PythonSteps(service.url)
+    script = request.getfixturevalue("generated_typescript")
+    return openapi_generator.TypeScriptSteps(script, service.url)
+
+
+@pytest.mark.parametrize(
+    "steps",
+    ["openapi-python-client", "openapi-generator-python", "openapi-generator-typescript-fetch"],
+    indirect=True,
+)
+def test_scenario(steps: SdkSteps) -> None:
+    run_scenario(steps)
