@@ -84,6 +84,14 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         auth: list[dict[str, Any]] = super().get_auth()
         return auth or [{}]
 
+    def _get_http400_serializer(self) -> Any:
+        # A 400 that is no validation error is a parse error, or Django's own
+        # refusal of the request: both codes are documented.
+        proxy: Any = super()._get_http400_serializer()  # a PolymorphicProxySerializer
+        if ClientErrorEnum.CLIENT_ERROR.value in proxy.serializers:
+            proxy.serializers[ClientErrorEnum.CLIENT_ERROR.value] = ErrorResponse400Serializer
+        return proxy
+
     def _should_add_error_response(self, responses: dict[str, Any], status_code: str) -> bool:
         if super()._should_add_error_response(responses, status_code):
             return status_code != "413" or self._reads_body()
@@ -130,6 +138,13 @@ def forbid_unknown_fields(result: dict[str, Any], **kwargs: Any) -> dict[str, An
     return result
 
 
+class ErrorCode400Enum(models.TextChoices):
+    PARSE_ERROR = "parse_error"
+    # Refused by Django before any view (api.errors.bad_request): e.g. a Host
+    # header that ALLOWED_HOSTS does not name.
+    BAD_REQUEST = "bad_request"
+
+
 class ErrorCode413Enum(models.TextChoices):
     REQUEST_TOO_LARGE = "request_too_large"
 
@@ -163,6 +178,7 @@ def _error_response(
     )
 
 
+ErrorResponse400Serializer = _error_response(400, ErrorCode400Enum)
 ErrorResponse413Serializer = _error_response(413, ErrorCode413Enum)
 ErrorResponse502Serializer = _error_response(502, ErrorCode502Enum)
 ErrorResponse503Serializer = _error_response(503, ErrorCode503Enum)

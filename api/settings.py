@@ -218,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": _ERROR_ENUMS + "ErrorCode415Enum.choices",
         "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
+        "ErrorCode400Enum": "api.schema.ErrorCode400Enum.choices",
         "ErrorCode413Enum": "api.schema.ErrorCode413Enum.choices",
         "ErrorCode502Enum": "api.schema.ErrorCode502Enum.choices",
         "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",

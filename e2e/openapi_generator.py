@@ -93,10 +93,10 @@ class PythonSteps:
         try:
             call(*args)
         except self.sdk.ApiException as error:
-            # error.data: the operation's typed 400 (a oneOf of the validation
-            # error and the parse error), parsed by the SDK.
+            # error.data: the operation's typed 400 (one of its validation
+            # error and the client error), parsed by the SDK.
             refusal = error.data.actual_instance
-            assert not isinstance(refusal, self.sdk.ParseErrorResponse), refusal
+            assert not isinstance(refusal, self.sdk.ErrorResponse400), refusal
             codes = [each.actual_instance.code for each in refusal.errors]
             return Refused(error.status, [str(getattr(code, "value", code)) for code in codes])
         raise AssertionError("the service accepted the call")

@@ -62,6 +62,9 @@ def run_scenario(steps: SdkSteps) -> None:
 
     assert steps.me(alice.token) == alice.id
     assert steps.follow(alice.token, bob.id) == (alice.id, bob.id)
+    assert steps.refused_follow(alice.token, bob.id) == Refused(
+        400, ["social_follow_unique_relationships"]
+    )
     assert steps.refused_follow(alice.token, alice.id) == Refused(
         400, ["social_follow_prevent_self_follow"]
     )

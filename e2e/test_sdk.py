@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,6 @@ class Sdk:
     follows_create: Any
 
 
-@dataclass(frozen=True)
-class SdkUser:
-    id: int
-    client: Any  # an AuthenticatedClient
-
-
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
     out = tmp_path_factory.mktemp("sdk")
@@ -60,8 +54,7 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
         generate, cwd=out, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    sys.path.insert(0, str(out))
-    try:
+    with importable(out, PACKAGE):
         yield Sdk(
             client=_generated("client"),
             models=_generated("models"),
@@ -70,9 +63,17 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
             users_me_retrieve=_generated("api.users.users_me_retrieve"),
             follows_create=_generated("api.follows.follows_create"),
         )
+
+
+@contextmanager
+def importable(directory: Path, package: str) -> Iterator[None]:
+    # A generated package, importable while the tests that use it run.
+    sys.path.insert(0, str(directory))
+    try:
+        yield
     finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.partition(".")[0] == PACKAGE]:
+        sys.path.remove(str(directory))
+        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
             del sys.modules[name]
 
 
@@ -83,71 +84,6 @@ def _generated(module: str) -> Any:
 def body_type(operation: Any) -> Any:
     # The request model an operation takes, whatever the schema names its component.
     return inspect.signature(operation.sync).parameters["body"].annotation
-
-
-@pytest.fixture
-def sdk_user(sdk: Sdk, service: LiveServer) -> Callable[[], SdkUser]:
-    # Registration and login need no token: a plain Client, without an Authorization header.
-    anonymous = sdk.client.Client(base_url=service.url, raise_on_unexpected_status=True)
-
-    def register() -> SdkUser:
-        credentials = {
-            "username": f"sdk-{secrets.token_hex(6)}",
-            "password": secrets.token_urlsafe(18),
-        }
-        created = sdk.users_create.sync(
-            client=anonymous, body=body_type(sdk.users_create)(**credentials)
-        )
-        token = sdk.auth_token_create.sync(
-            client=anonymous, body=body_type(sdk.auth_token_create)(**credentials)
-        )
-        client = sdk.client.AuthenticatedClient(
-            base_url=service.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
-        )
-        return SdkUser(created.id, client)
-
-    return register
-
-
-def test_token_from_the_sdk_login_authenticates(sdk: Sdk, sdk_user: Callable[[], SdkUser]) -> None:
-    alice = sdk_user()
-
-    me = sdk.users_me_retrieve.sync_detailed(client=alice.client)
-
-    assert me.status_code == 200, me.content
-    assert me.parsed.id == alice.id
-
-
-def test_repeated_follow_reads_as_the_unique_constraint_code(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice, bob = sdk_user(), sdk_user()
-    body = body_type(sdk.follows_create)(to_user=bob.id)
-
-    first = sdk.follows_create.sync(client=alice.client, body=body)
-    again = sdk.follows_create.sync(client=alice.client, body=body)
-
-    assert isinstance(first, sdk.models.Follow), first
-    assert (first.from_user, first.to_user) == (alice.id, bob.id)
-    assert isinstance(again, sdk.models.FollowsCreateValidationError), again
-    assert [error.code for error in again.errors] == [
-        sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_UNIQUE_RELATIONSHIPS
-    ]
-
-
-def test_self_follow_reads_as_the_check_constraint_code(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice = sdk_user()
-    body = body_type(sdk.follows_create)(to_user=alice.id)
-
-    response = sdk.follows_create.sync_detailed(client=alice.client, body=body)
-
-    assert response.status_code == 400
-    assert isinstance(response.parsed, sdk.models.FollowsCreateValidationError), response.content
-    assert [error.code for error in response.parsed.errors] == [
-        sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW
-    ]
 
 
 class OpenapiPythonClientSteps:
@@ -199,13 +135,8 @@ def generated_python(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     out = tmp_path_factory.mktemp("openapi-generator-python")
     package = openapi_generator.PYTHON_PACKAGE
     openapi_generator.generate("python", out / "client", f"--package-name={package}")
-    sys.path.insert(0, str(out / "client"))
-    try:
+    with importable(out / "client", package):
         yield
-    finally:
-        sys.path.remove(str(out / "client"))
-        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
-            del sys.modules[name]
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,13 @@ def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def documented_codes(document: dict[str, Any], response: dict[str, Any]) -> set[str]:
+def documented_codes(
+    document: dict[str, Any], response: dict[str, Any], kind: str = ""
+) -> set[str]:
+    """The error codes a response documents (of one `type`, where it has several)."""
     body = resolve(document, response["content"]["application/json"]["schema"])
+    if "discriminator" in body:
+        body = resolve(document, {"$ref": body["discriminator"]["mapping"][kind]})
     error = resolve(document, body["properties"]["errors"]["items"])
     return set(resolve(document, error["properties"]["code"])["enum"])
 
@@ -90,3 +95,18 @@ class OperationTests(APITestCase):
         assert schema()["servers"] == [
             {"url": "/", "description": "The host that serves this schema"}
         ]
+
+
+class DjangoRefusalTests(APITestCase):
+    def test_a_host_the_service_does_not_serve_answers_a_documented_400(self) -> None:
+        document = schema()
+        operation = document["paths"]["/api/users/"]["get"]
+
+        response = self.client.get("/api/users/", HTTP_HOST="elsewhere.example")
+
+        assert response.status_code == 400
+        body = response.json()
+        assert body["type"] == "client_error"
+        assert body["errors"][0]["code"] in documented_codes(
+            document, operation["responses"]["400"], body["type"]
+        )
