@@ -97,7 +97,7 @@ class OperationTests(APITestCase):
         ]
 
 
-class DjangoRefusalTests(APITestCase):
+class RefusalTests(APITestCase):
     def test_a_host_the_service_does_not_serve_answers_a_documented_400(self) -> None:
         document = schema()
         operation = document["paths"]["/api/users/"]["get"]
@@ -109,4 +109,17 @@ class DjangoRefusalTests(APITestCase):
         assert body["type"] == "client_error"
         assert body["errors"][0]["code"] in documented_codes(
             document, operation["responses"]["400"], body["type"]
+        )
+
+    def test_a_signed_in_browser_without_its_csrf_token_gets_the_documented_403(self) -> None:
+        document = schema()
+        operation = document["paths"]["/api/users/"]["post"]
+        browser = APIClient(enforce_csrf_checks=True)
+        browser.force_login(User.objects.create_user("signed-in"))
+
+        response = browser.post("/api/users/", {"username": "new", "password": "x" * 20})
+
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["code"] in documented_codes(
+            document, operation["responses"]["403"]
         )
