@@ -31,10 +31,10 @@ class Sdk:
     # The generated modules (typed Any: they exist only once the test has generated them).
     client: Any
     models: Any
-    auth_token_create: Any
-    users_create: Any
-    users_me_retrieve: Any
-    follows_create: Any
+
+    def operation(self, tag: str, operation_id: str) -> Any:
+        """An operation's module: `sync`, `sync_detailed`, ... (api/<tag>/<operationId>.py)."""
+        return _generated(f"api.{tag.replace('-', '_')}.{operation_id}")
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +55,7 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     with importable(out, PACKAGE):
-        yield Sdk(
-            client=_generated("client"),
-            models=_generated("models"),
-            auth_token_create=_generated("api.auth.auth_token_create"),
-            users_create=_generated("api.users.users_create"),
-            users_me_retrieve=_generated("api.users.users_me_retrieve"),
-            follows_create=_generated("api.follows.follows_create"),
-        )
+        yield Sdk(client=_generated("client"), models=_generated("models"))
 
 
 @contextmanager
@@ -101,25 +94,30 @@ class OpenapiPythonClientSteps:
         )
 
     def register(self, username: str, password: str) -> int:
-        body = body_type(self.sdk.users_create)(username=username, password=password)
-        return int(self.sdk.users_create.sync(client=self._client(), body=body).id)
+        users_create = self.sdk.operation("users", "users_create")
+        body = body_type(users_create)(username=username, password=password)
+        return int(users_create.sync(client=self._client(), body=body).id)
 
     def token(self, username: str, password: str) -> str:
-        body = body_type(self.sdk.auth_token_create)(username=username, password=password)
-        return str(self.sdk.auth_token_create.sync(client=self._client(), body=body).token)
+        auth_token_create = self.sdk.operation("auth", "auth_token_create")
+        body = body_type(auth_token_create)(username=username, password=password)
+        return str(auth_token_create.sync(client=self._client(), body=body).token)
 
     def me(self, token: str) -> int:
-        return int(self.sdk.users_me_retrieve.sync(client=self._client(token)).id)
+        users_me_retrieve = self.sdk.operation("users", "users_me_retrieve")
+        return int(users_me_retrieve.sync(client=self._client(token)).id)
 
     def follow(self, token: str, to_user: int) -> tuple[int, int]:
-        body = body_type(self.sdk.follows_create)(to_user=to_user)
-        follow = self.sdk.follows_create.sync(client=self._client(token), body=body)
+        follows_create = self.sdk.operation("follows", "follows_create")
+        body = body_type(follows_create)(to_user=to_user)
+        follow = follows_create.sync(client=self._client(token), body=body)
         assert isinstance(follow, self.sdk.models.Follow), follow
         return (follow.from_user, follow.to_user)
 
     def refused_follow(self, token: str, to_user: int) -> Refused:
-        body = body_type(self.sdk.follows_create)(to_user=to_user)
-        response = self.sdk.follows_create.sync_detailed(client=self._client(token), body=body)
+        follows_create = self.sdk.operation("follows", "follows_create")
+        body = body_type(follows_create)(to_user=to_user)
+        response = follows_create.sync_detailed(client=self._client(token), body=body)
         return self._refused(response, self.sdk.models.FollowsCreateValidationError)
 
     @staticmethod
