@@ -17,9 +17,14 @@ from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAuto
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import CursorPagination
 
 from api.constraints import NON_FIELD, table
 from api.serializers import UNKNOWN_FIELD, ConstraintModelSerializer, StrictFieldsMixin
+
+# What a paged list answers, under the parameter's name, for a cursor or a page
+# size it cannot use (api.md, "Query strings and paging").
+PAGE_QUERY_ERROR_CODES = {"cursor": {"invalid_cursor"}, "limit": {"invalid"}}
 
 # The summary of a standard action: a verb and the model's verbose name.
 _ACTION_SUMMARIES = {
@@ -85,8 +90,8 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return auth or [{}]
 
     def _get_http400_serializer(self) -> Any:
-        # A 400 that is no validation error is a parse error, or Django's own
-        # refusal of the request: both codes are documented.
+        # A 400 that is no validation error is a parse error, or a refusal of
+        # the request as a whole: all their codes are documented.
         proxy: Any = super()._get_http400_serializer()  # a PolymorphicProxySerializer
         if ClientErrorEnum.CLIENT_ERROR.value in proxy.serializers:
             proxy.serializers[ClientErrorEnum.CLIENT_ERROR.value] = ErrorResponse400Serializer
@@ -115,8 +120,21 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             for authenticator in self.view.get_authenticators()
         )
 
+    def _should_add_validation_error_response(self) -> bool:
+        return bool(super()._should_add_validation_error_response()) or self._pages()
+
+    def _pages(self) -> bool:
+        return (
+            self.method == "GET"
+            and issubclass(getattr(self.view, "pagination_class", None) or object, CursorPagination)
+            and self._is_list_view()
+        )
+
     def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:
         codes: dict[str, set[str]] = super()._get_validation_error_codes_by_field(data_fields)
+        if self._pages():
+            for parameter, parameter_codes in PAGE_QUERY_ERROR_CODES.items():
+                codes.setdefault(parameter, set()).update(parameter_codes)
         if self.method not in ("POST", "PUT", "PATCH"):
             return codes
         serializer = self.get_request_serializer()
@@ -143,6 +161,9 @@ class ErrorCode400Enum(models.TextChoices):
     # Refused by Django before any view (api.errors.bad_request): e.g. a Host
     # header that ALLOWED_HOSTS does not name.
     BAD_REQUEST = "bad_request"
+    # More query or form parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS (api.md,
+    # "Query strings and paging").
+    TOO_MANY_FIELDS = "too_many_fields"
 
 
 class ErrorCode413Enum(models.TextChoices):

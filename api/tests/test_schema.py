@@ -28,6 +28,10 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
     ]
 
 
+def parameter_names(operation: dict[str, Any]) -> set[str]:
+    return {parameter["name"] for parameter in operation.get("parameters", [])}
+
+
 def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         node = document["components"]["schemas"][node["$ref"].rpartition("/")[2]]
@@ -78,6 +82,33 @@ class OversizedBodyTests(APITestCase):
                 assert response.json()["errors"][0]["code"] in documented_codes(
                     document, operation["responses"]["413"]
                 )
+
+
+class QueryStringTests(APITestCase):
+    def test_every_paged_list_documents_its_cursor_and_limit_codes(self) -> None:
+        document = schema()
+        lists = [
+            (path, operation)
+            for method, path, operation in operations(document)
+            if method == "GET" and {"cursor", "limit"} <= parameter_names(operation)
+        ]
+        assert len(lists) >= 7, [path for path, _ in lists]
+
+        for path, operation in lists:
+            with self.subTest(path):
+                refusal = operation["responses"]["400"]
+                body = resolve(document, refusal["content"]["application/json"]["schema"])
+                variant = resolve(
+                    document, {"$ref": body["discriminator"]["mapping"]["validation_error"]}
+                )
+                errors = resolve(document, variant["properties"]["errors"]["items"])
+                by_attr = {}
+                for each in errors["oneOf"]:
+                    component = resolve(document, each)["properties"]
+                    by_attr[component["attr"]["enum"][0]] = set(component["code"]["enum"])
+                assert by_attr["cursor"] == {"invalid_cursor"}
+                assert by_attr["limit"] == {"invalid"}
+                assert "too_many_fields" in documented_codes(document, refusal, "client_error")
 
 
 class OperationTests(APITestCase):
