@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authentication import BaseAuthentication
@@ -31,6 +31,7 @@ PASSWORD_CODES = [
 ]
 
 
+@extend_schema_view(post=extend_schema(summary="Obtain the API token for a username and password"))
 @extend_validation_errors(["authorization"], field_name="non_field_errors", methods=["post"])
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token; revoke it."""
@@ -92,5 +93,6 @@ class UserViewSet(
 
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])
     def me(self, request: Request) -> Response:
+        """Retrieve the signed-in user."""
         instance = self.get_queryset().get(pk=request.user.pk or 0)
         return Response(self.get_serializer(instance).data)

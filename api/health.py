@@ -19,7 +19,9 @@ class LiveView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(responses={200: _status}, tags=["health"])
+    @extend_schema(
+        summary="Check that the process answers", responses={200: _status}, tags=["health"]
+    )
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
 
@@ -30,7 +32,9 @@ class ReadyView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(responses={200: _status}, tags=["health"])
+    @extend_schema(
+        summary="Check that the database answers", responses={200: _status}, tags=["health"]
+    )
     def get(self, request: Request) -> Response:
         try:
             with connection.cursor() as cursor:

@@ -7,17 +7,25 @@ operation it documents.
 - A paginated list's 400 lists its cursor's and limit's codes.
 - A 201 names the created resource in ``Location`` (a batch's 201 creates many:
   it names none).
+- 413 where the operation reads a body; 403 where a browser session's write may
+  fail its CSRF check; a 400 that is no validation error with its codes.
+- Every operation has a summary and says who may call it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from drf_standardized_errors.handler import exception_handler as standardized_errors_handler
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework.authentication import SessionAuthentication
 
 from api.exceptions import TOO_MANY_FIELDS
 from api.pagination import INVALID_CURSOR, INVALID_LIMIT, Pagination
+from api.schema import ErrorResponse400Serializer
 from integrity import NON_FIELD
 from integrity.rest_framework import AutoSchema as IntegrityAutoSchema
 
@@ -28,6 +36,24 @@ LOCATION = OpenApiParameter(
     description="The URL of the created resource.",
     response=[201],
 )
+
+# The summary of a standard action: a verb and the model's verbose name.
+_ACTION_SUMMARIES = {
+    "list": "List {plural}",
+    "create": "Create {a} {name}",
+    "retrieve": "Retrieve {a} {name}",
+    "update": "Replace {a} {name}",
+    "partial_update": "Update {a} {name}",
+    "destroy": "Delete {a} {name}",
+    "bulk": "Create many {plural} at once, all or none",
+}
+# The action a plain APIView's method stands for.
+_METHOD_ACTIONS = {
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "partial_update",
+    "DELETE": "destroy",
+}
 
 
 class AutoSchema(IntegrityAutoSchema):
@@ -49,3 +75,78 @@ class AutoSchema(IntegrityAutoSchema):
         if getattr(self.view, "action", None) == "bulk":
             return parameters
         return [*parameters, LOCATION]
+
+    def get_summary(self) -> str | None:
+        """
+        A summary (shown in the operation list of Swagger UI and ReDoc): the one
+        given by extend_schema, else the first line of the method's own docstring,
+        else the standard action's verb and the model's name.
+        """
+        summary = super().get_summary()
+        if summary:
+            return summary
+        method = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        if method is not None and method.__doc__:
+            return str(method.__doc__).strip().splitlines()[0].rstrip(".")
+        return self._action_summary()
+
+    def _action_summary(self) -> str | None:
+        action = getattr(self.view, "action", None)
+        if action is None:
+            action = (
+                "list" if self._is_list_view() else _METHOD_ACTIONS.get(self.method, "retrieve")
+            )
+        template = _ACTION_SUMMARIES.get(action)
+        model = self._model()
+        if template is None or model is None:
+            return None
+        name = str(model._meta.verbose_name)
+        article = "an" if name[:1] in ("a", "e", "i", "o") else "a"  # not "an user"
+        return template.format(a=article, name=name, plural=model._meta.verbose_name_plural)
+
+    def _model(self) -> type[models.Model] | None:
+        queryset = getattr(self.view, "queryset", None)
+        if queryset is not None:
+            model: type[models.Model] = queryset.model
+            return model
+        if not hasattr(self.view, "get_serializer_class"):
+            return None
+        meta = getattr(self.view.get_serializer_class(), "Meta", None)
+        return getattr(meta, "model", None)
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        # An operation that takes no credentials says so (`security: [{}]`)
+        # rather than leaving it unsaid.
+        auth: list[dict[str, Any]] = super().get_auth()
+        return auth or [{}]
+
+    def _get_http400_serializer(self) -> Any:
+        # A 400 that is no validation error is a parse error, or a refusal of
+        # the request as a whole: all their codes are documented.
+        proxy: Any = super()._get_http400_serializer()  # a PolymorphicProxySerializer
+        if ClientErrorEnum.CLIENT_ERROR.value in proxy.serializers:
+            proxy.serializers[ClientErrorEnum.CLIENT_ERROR.value] = ErrorResponse400Serializer
+        return proxy
+
+    def _should_add_error_response(self, responses: dict[str, Any], status_code: str) -> bool:
+        if super()._should_add_error_response(responses, status_code):
+            return status_code != "413" or self._reads_body()
+        # drf-standardized-errors leaves out 403 where every caller is allowed.
+        return (
+            status_code == "403"
+            and status_code not in responses
+            and self.view.get_exception_handler() is standardized_errors_handler
+            and self._may_fail_csrf()
+        )
+
+    def _reads_body(self) -> bool:
+        # Django refuses an oversized body (413) when the view reads it.
+        return self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+
+    def _may_fail_csrf(self) -> bool:
+        # A browser session's unsafe request without its CSRF token is a 403,
+        # even where every caller is allowed.
+        return self.method not in ("GET", "HEAD", "OPTIONS") and any(
+            isinstance(authenticator, SessionAuthentication)
+            for authenticator in self.view.get_authenticators()
+        )

@@ -93,3 +93,10 @@ class Pagination(CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated: dict[str, Any] = super().get_paginated_response_schema(schema)
+        # DRF's example of `next` ends with a stray quote, which makes it no URI.
+        link = paginated["properties"]["next"]
+        link["example"] = link["example"].rstrip('"')
+        return paginated

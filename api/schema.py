@@ -1,8 +1,8 @@
 """
-OpenAPI error bodies for the statuses the service adds to drf-standardized-errors':
-a body over the size limit (413) and a database out of reach (503). A feature
-with statuses of its own declares its codes beside its views with
-``error_response``.
+OpenAPI error bodies for what the service adds to drf-standardized-errors': a
+400 that is no validation error, a body over the size limit (413) and a database
+out of reach (503). A feature with statuses of its own declares its codes beside
+its views with ``error_response``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from typing import Any
 from django.db import models
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
+
+
+class ErrorCode400Enum(models.TextChoices):
+    PARSE_ERROR = "parse_error"
+    # Refused by Django before any view (api.errors.bad_request): e.g. a Host
+    # header that ALLOWED_HOSTS does not name.
+    BAD_REQUEST = "bad_request"
 
 
 class ErrorCode413Enum(models.TextChoices):
@@ -43,5 +50,6 @@ def error_response(
     )
 
 
+ErrorResponse400Serializer = error_response(400, ErrorCode400Enum)
 ErrorResponse413Serializer = error_response(413, ErrorCode413Enum)
 ErrorResponse503Serializer = error_response(503, ErrorCode503Enum)

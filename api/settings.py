@@ -61,6 +61,7 @@ DRF_STANDARDIZED_ERRORS = {
         "404",
         "405",
         "406",
+        "413",
         "415",
         "429",
         "500",
@@ -228,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": _ERROR_ENUMS + "ErrorCode415Enum.choices",
         "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
+        "ErrorCode400Enum": "api.schema.ErrorCode400Enum.choices",
         "ErrorCode413Enum": "api.schema.ErrorCode413Enum.choices",
         "ErrorCode502Enum": "accounts.remote_views.ErrorCode502Enum.choices",
         "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
@@ -245,6 +247,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # Relative: the host that serves the schema serves the API.
+    "SERVERS": [{"url": "/", "description": "The host that serves this schema"}],
+    "TAGS": [
+        {"name": "auth", "description": "API tokens for a username and password."},
+        {"name": "users", "description": "Open registration, public profiles, the signed-in user."},
+        {"name": "follows", "description": "Who follows whom; no self-follow, no repeated follow."},
+        {"name": "events", "description": "Events, which scores belong to."},
+        {"name": "scores", "description": "Scores of either type: points or a duration."},
+        {"name": "point-scores", "description": "Scores of type points, as `value`."},
+        {"name": "duration-scores", "description": "Scores of type duration, as `value`."},
+        {"name": "remote-api-account", "description": "The remote API's token: staff only."},
+        {"name": "health", "description": "Liveness and readiness probes."},
+    ],
     "TITLE": "Constrained API",
     "DESCRIPTION": (
         "Every data rule is a database constraint. A violation answers 400 with the "

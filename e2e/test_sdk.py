@@ -1,21 +1,27 @@
-"""A Python client generated from the committed openapi.yaml drives the live service."""
+"""
+Clients generated from the committed openapi.yaml drive the live service: Python
+clients from openapi-python-client and openapi-generator, and openapi-generator's
+TypeScript client on Node.js, each through the same scenario (e2e/sdk_scenario.py).
+"""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from e2e import openapi_generator
 from e2e.live import BIN_DIR, ROOT, LiveServer
+from e2e.sdk_scenario import Refused, SdkSteps, run_scenario
 
 PACKAGE = "constrained_api_client"
 
@@ -25,17 +31,10 @@ class Sdk:
     # The generated modules (typed Any: they exist only once the test has generated them).
     client: Any
     models: Any
-    auth_token_create: Any
-    users_create: Any
-    users_me_retrieve: Any
-    follows_create: Any
-    follows_bulk_create: Any
 
-
-@dataclass(frozen=True)
-class SdkUser:
-    id: int
-    client: Any  # an AuthenticatedClient
+    def operation(self, tag: str, operation_id: str) -> Any:
+        """An operation's module: `sync`, `sync_detailed`, ... (api/<tag>/<operationId>.py)."""
+        return _generated(f"api.{tag.replace('-', '_')}.{operation_id}")
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +54,19 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sdk]:
         generate, cwd=out, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    sys.path.insert(0, str(out))
+    with importable(out, PACKAGE):
+        yield Sdk(client=_generated("client"), models=_generated("models"))
+
+
+@contextmanager
+def importable(directory: Path, package: str) -> Iterator[None]:
+    # A generated package, importable while the tests that use it run.
+    sys.path.insert(0, str(directory))
     try:
-        yield Sdk(
-            client=_generated("client"),
-            models=_generated("models"),
-            auth_token_create=_generated("api.auth.auth_token_create"),
-            users_create=_generated("api.users.users_create"),
-            users_me_retrieve=_generated("api.users.users_me_retrieve"),
-            follows_create=_generated("api.follows.follows_create"),
-            follows_bulk_create=_generated("api.follows.follows_bulk_create"),
-        )
+        yield
     finally:
-        sys.path.remove(str(out))
-        for name in [name for name in sys.modules if name.partition(".")[0] == PACKAGE]:
+        sys.path.remove(str(directory))
+        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
             del sys.modules[name]
 
 
@@ -81,113 +79,90 @@ def body_type(operation: Any) -> Any:
     return inspect.signature(operation.sync).parameters["body"].annotation
 
 
+class OpenapiPythonClientSteps:
+    """The scenario's steps through the openapi-python-client SDK (attrs models)."""
+
+    def __init__(self, sdk: Sdk, base_url: str) -> None:
+        self.sdk = sdk
+        self.base_url = base_url
+
+    def _client(self, token: str | None = None) -> Any:
+        if token is None:
+            return self.sdk.client.Client(base_url=self.base_url, raise_on_unexpected_status=True)
+        return self.sdk.client.AuthenticatedClient(
+            base_url=self.base_url, token=token, prefix="Token", raise_on_unexpected_status=True
+        )
+
+    def register(self, username: str, password: str) -> int:
+        users_create = self.sdk.operation("users", "users_create")
+        body = body_type(users_create)(username=username, password=password)
+        return int(users_create.sync(client=self._client(), body=body).id)
+
+    def token(self, username: str, password: str) -> str:
+        auth_token_create = self.sdk.operation("auth", "auth_token_create")
+        body = body_type(auth_token_create)(username=username, password=password)
+        return str(auth_token_create.sync(client=self._client(), body=body).token)
+
+    def me(self, token: str) -> int:
+        users_me_retrieve = self.sdk.operation("users", "users_me_retrieve")
+        return int(users_me_retrieve.sync(client=self._client(token)).id)
+
+    def follow(self, token: str, to_user: int) -> tuple[int, int]:
+        follows_create = self.sdk.operation("follows", "follows_create")
+        body = body_type(follows_create)(to_user=to_user)
+        follow = follows_create.sync(client=self._client(token), body=body)
+        assert isinstance(follow, self.sdk.models.Follow), follow
+        return (follow.from_user, follow.to_user)
+
+    def refused_follow(self, token: str, to_user: int) -> Refused:
+        follows_create = self.sdk.operation("follows", "follows_create")
+        body = body_type(follows_create)(to_user=to_user)
+        response = follows_create.sync_detailed(client=self._client(token), body=body)
+        return self._refused(response, self.sdk.models.FollowsCreateValidationError)
+
+    @staticmethod
+    def _refused(response: Any, validation_error: Any) -> Refused:
+        # response.parsed: the typed 400 that the SDK parsed from the body.
+        assert isinstance(response.parsed, validation_error), response.content
+        codes = [str(error.code) for error in response.parsed.errors]
+        return Refused(int(response.status_code), codes)
+
+
+@pytest.fixture(scope="module")
+def generated_python(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    out = tmp_path_factory.mktemp("openapi-generator-python")
+    package = openapi_generator.PYTHON_PACKAGE
+    openapi_generator.generate("python", out / "client", f"--package-name={package}")
+    with importable(out / "client", package):
+        yield
+
+
+@pytest.fixture(scope="module")
+def generated_typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return openapi_generator.build_typescript(tmp_path_factory.mktemp("openapi-generator-ts"))
+
+
 @pytest.fixture
-def sdk_user(sdk: Sdk, service: LiveServer) -> Iterator[Callable[[], SdkUser]]:
-    # The server keeps connections alive: every client is closed with the test.
-    clients = ExitStack()
-    # Registration and login need no token: a plain Client, without an Authorization header.
-    anonymous = clients.enter_context(
-        sdk.client.Client(base_url=service.url, raise_on_unexpected_status=True)
-    )
-
-    def register() -> SdkUser:
-        credentials = {
-            "username": f"sdk-{secrets.token_hex(6)}",
-            "password": secrets.token_urlsafe(18),
-        }
-        created = sdk.users_create.sync(
-            client=anonymous, body=body_type(sdk.users_create)(**credentials)
-        )
-        token = sdk.auth_token_create.sync(
-            client=anonymous, body=body_type(sdk.auth_token_create)(**credentials)
-        )
-        client = clients.enter_context(
-            sdk.client.AuthenticatedClient(
-                base_url=service.url,
-                token=token.token,
-                prefix="Token",
-                raise_on_unexpected_status=True,
-            )
-        )
-        return SdkUser(created.id, client)
-
-    with clients:
-        yield register
+def steps(request: pytest.FixtureRequest, service: LiveServer) -> SdkSteps:
+    name = request.param
+    if name != "openapi-python-client" and (missing := openapi_generator.missing_tools()):
+        reason = f"missing: {', '.join(missing)}"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    if name == "openapi-python-client":
+        return OpenapiPythonClientSteps(request.getfixturevalue("sdk"), service.url)
+    if name == "openapi-generator-python":
+        request.getfixturevalue("generated_python")
+        return openapi_generator.PythonSteps(service.url)
+    script = request.getfixturevalue("generated_typescript")
+    return openapi_generator.TypeScriptSteps(script, service.url)
 
 
-def test_token_from_the_sdk_login_authenticates(sdk: Sdk, sdk_user: Callable[[], SdkUser]) -> None:
-    alice = sdk_user()
-
-    me = sdk.users_me_retrieve.sync_detailed(client=alice.client)
-
-    assert me.status_code == 200, me.content
-    assert me.parsed.id == alice.id
-
-
-def test_repeated_follow_reads_as_the_unique_constraint_code(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice, bob = sdk_user(), sdk_user()
-    body = body_type(sdk.follows_create)(to_user=bob.id)
-
-    first = sdk.follows_create.sync(client=alice.client, body=body)
-    again = sdk.follows_create.sync(client=alice.client, body=body)
-
-    assert isinstance(first, sdk.models.Follow), first
-    assert (first.from_user, first.to_user) == (alice.id, bob.id)
-    assert isinstance(again, sdk.models.FollowsCreateValidationError), again
-    assert [error.code for error in again.errors] == [
-        sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_UNIQUE_RELATIONSHIPS
-    ]
-
-
-def test_self_follow_reads_as_the_check_constraint_code(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice = sdk_user()
-    body = body_type(sdk.follows_create)(to_user=alice.id)
-
-    response = sdk.follows_create.sync_detailed(client=alice.client, body=body)
-
-    assert response.status_code == 400
-    assert isinstance(response.parsed, sdk.models.FollowsCreateValidationError), response.content
-    assert [error.code for error in response.parsed.errors] == [
-        sdk.models.FollowsCreateToUserErrorComponentCode.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW
-    ]
-
-
-def test_refused_batch_names_each_refused_row_by_index_and_code(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice, bob, carol = sdk_user(), sdk_user(), sdk_user()
-    row = body_type(sdk.follows_create)
-    sdk.follows_create.sync(client=alice.client, body=row(to_user=bob.id))
-
-    refused = sdk.follows_bulk_create.sync_detailed(
-        client=alice.client,
-        body=[row(to_user=carol.id), row(to_user=bob.id), row(to_user=alice.id)],
-    )
-    created = sdk.follows_bulk_create.sync(client=alice.client, body=[row(to_user=carol.id)])
-
-    assert refused.status_code == 400
-    assert isinstance(refused.parsed, sdk.models.FollowsBulkCreateValidationError), refused.content
-    codes = sdk.models.FollowsBulkCreateINDEXToUserErrorComponentCode
-    assert [(error.attr, error.code) for error in refused.parsed.errors] == [
-        ("1.to_user", codes.SOCIAL_FOLLOW_UNIQUE_RELATIONSHIPS),
-        ("2.to_user", codes.SOCIAL_FOLLOW_PREVENT_SELF_FOLLOW),
-    ]
-    assert [(follow.from_user, follow.to_user) for follow in created] == [(alice.id, carol.id)]
-
-
-def test_retry_with_the_idempotency_key_is_answered_from_the_stored_response(
-    sdk: Sdk, sdk_user: Callable[[], SdkUser]
-) -> None:
-    alice, bob = sdk_user(), sdk_user()
-    body = body_type(sdk.follows_create)(to_user=bob.id)
-
-    first = sdk.follows_create.sync_detailed(client=alice.client, body=body, idempotency_key="f-1")
-    again = sdk.follows_create.sync_detailed(client=alice.client, body=body, idempotency_key="f-1")
-
-    assert first.status_code == again.status_code == 201
-    assert again.headers["Idempotent-Replayed"] == "true"
-    assert again.parsed.id == first.parsed.id
+@pytest.mark.parametrize(
+    "steps",
+    ["openapi-python-client", "openapi-generator-python", "openapi-generator-typescript-fetch"],
+    indirect=True,
+)
+def test_scenario(steps: SdkSteps) -> None:
+    run_scenario(steps)

@@ -1,4 +1,7 @@
-"""Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400."""
+"""
+Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400;
+it and ReDoc render the schema from what the service serves, asking no other host.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from e2e.live import PUBLIC_HOST, LiveServer
 from e2e.users import ApiUser
@@ -77,4 +80,37 @@ def test_try_it_out_shows_the_self_follow_constraint_error(
     assert any("/drf_spectacular_sidecar/swagger-ui-dist/" in url for url in requested), requested
     assert any(url.endswith("/api/follows/") for url in requested), requested
     outside = [url for url in requested if urlsplit(url).netloc != origin]
+    assert not outside, f"requests that left the service: {outside}"
+
+
+@pytest.mark.parametrize(
+    ("page_path", "rendered"),
+    [
+        ("/api/docs/", "#operations-follows-follows_create"),
+        ("/api/redoc/", "[data-section-id='tag/follows/operation/follows_create']"),
+    ],
+    ids=["swagger-ui", "redoc"],
+)
+def test_docs_page_loads_nothing_from_outside_the_host(
+    page: Page, service: LiveServer, page_path: str, rendered: str
+) -> None:
+    origin = f"{PUBLIC_HOST}:{urlsplit(service.url).port}"
+    # Every request the browser sends, seen before it leaves; one for another
+    # host is recorded and dropped. (ReDoc's bundle asks for its vendor's logo:
+    # the page's Content-Security-Policy stops it before it is sent.)
+    sent: list[str] = []
+
+    def record(route: Route) -> None:
+        sent.append(route.request.url)
+        if urlsplit(route.request.url).netloc == origin:
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", record)
+    page.goto(f"http://{origin}{page_path}", wait_until="networkidle")
+
+    expect(page.locator(rendered)).to_contain_text("Create a follow")
+    assert any(url.endswith("/api/schema/") for url in sent), sent
+    outside = [url for url in sent if urlsplit(url).netloc != origin]
     assert not outside, f"requests that left the service: {outside}"

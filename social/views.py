@@ -47,12 +47,14 @@ class UserViewSet(accounts_views.UserViewSet):
     @extend_schema(responses=UserWithCountsSerializer(many=True))
     @action(detail=True)
     def followers(self, request: Request, pk: str) -> Response:
+        """List the users who follow this user."""
         user = self.get_object()
         return self._page(self.get_queryset().filter(following_relations__to_user=user))
 
     @extend_schema(responses=UserWithCountsSerializer(many=True))
     @action(detail=True)
     def following(self, request: Request, pk: str) -> Response:
+        """List the users this user follows."""
         user = self.get_object()
         return self._page(self.get_queryset().filter(follower_relations__from_user=user))
 

@@ -58,8 +58,10 @@ def document_batches(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     for component in schemas.values():
         mapping = component.get("discriminator", {}).get("mapping", {})
         if any(name == _ROW or name.startswith(_INDEX) for name in mapping):
-            # No value of the attr to dispatch on any more: a client tries each.
+            # No value of the attr to dispatch on any more: a client tries each,
+            # and the variants need not exclude each other.
             del component["discriminator"]
+            component["anyOf"] = component.pop("oneOf")
     return result
 
 

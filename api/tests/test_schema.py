@@ -1,0 +1,156 @@
+"""The OpenAPI document tells a client what the service answers, as the service answers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import override_settings
+from rest_framework.test import APIClient, APITestCase
+
+from accounts.models import User
+
+LIMIT = 1_000
+
+
+def schema() -> dict[str, Any]:
+    # The document as a client reads it from the service.
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def parameter_names(operation: dict[str, Any]) -> set[str]:
+    return {parameter["name"] for parameter in operation.get("parameters", [])}
+
+
+def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = document["components"]["schemas"][node["$ref"].rpartition("/")[2]]
+    return node
+
+
+def documented_codes(
+    document: dict[str, Any], response: dict[str, Any], kind: str = ""
+) -> set[str]:
+    """The error codes a response documents (of one `type`, where it has several)."""
+    body = resolve(document, response["content"]["application/json"]["schema"])
+    if "discriminator" in body:
+        body = resolve(document, {"$ref": body["discriminator"]["mapping"][kind]})
+    error = resolve(document, body["properties"]["errors"]["items"])
+    return set(resolve(document, error["properties"]["code"])["enum"])
+
+
+class OversizedBodyTests(APITestCase):
+    def test_every_operation_that_takes_a_body_documents_413(self) -> None:
+        document = schema()
+
+        for method, path, operation in operations(document):
+            with self.subTest(f"{method} {path}"):
+                responses = operation["responses"]
+                assert ("413" in responses) == ("requestBody" in operation), sorted(responses)
+                if "413" in responses:
+                    codes = documented_codes(document, responses["413"])
+                    assert codes == {"request_too_large"}
+
+    @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=LIMIT)
+    def test_each_create_answers_the_documented_413(self) -> None:
+        document = schema()
+        creates = [
+            (path, operation)
+            for method, path, operation in operations(document)
+            if method == "POST" and "requestBody" in operation and "{" not in path
+        ]
+        assert len(creates) >= 5, creates
+        self.client.force_authenticate(User.objects.create_user("staff", is_staff=True))
+        body = '{"title": "' + "x" * 2 * LIMIT + '"}'
+
+        for path, operation in creates:
+            with self.subTest(path):
+                response = self.client.generic("POST", path, body, content_type="application/json")
+
+                assert response.status_code == 413, response.content[:300]
+                assert "413" in operation["responses"]
+                assert response.json()["errors"][0]["code"] in documented_codes(
+                    document, operation["responses"]["413"]
+                )
+
+
+class QueryStringTests(APITestCase):
+    def test_every_paged_list_documents_its_cursor_and_limit_codes(self) -> None:
+        document = schema()
+        lists = [
+            (path, operation)
+            for method, path, operation in operations(document)
+            if method == "GET" and {"cursor", "limit"} <= parameter_names(operation)
+        ]
+        assert len(lists) >= 7, [path for path, _ in lists]
+
+        for path, operation in lists:
+            with self.subTest(path):
+                refusal = operation["responses"]["400"]
+                body = resolve(document, refusal["content"]["application/json"]["schema"])
+                variant = resolve(
+                    document, {"$ref": body["discriminator"]["mapping"]["validation_error"]}
+                )
+                errors = resolve(document, variant["properties"]["errors"]["items"])
+                by_attr = {}
+                for each in errors["oneOf"]:
+                    component = resolve(document, each)["properties"]
+                    by_attr[component["attr"]["enum"][0]] = set(component["code"]["enum"])
+                assert by_attr["cursor"] == {"invalid_cursor"}
+                assert by_attr["limit"] == {"invalid"}
+                assert "too_many_fields" in documented_codes(document, refusal, "client_error")
+
+
+class OperationTests(APITestCase):
+    def test_every_operation_has_a_summary_a_tag_and_a_security_requirement(self) -> None:
+        document = schema()
+        tags = {tag["name"] for tag in document["tags"]}
+
+        for method, path, operation in operations(document):
+            with self.subTest(f"{method} {path}"):
+                assert operation.get("summary"), operation["operationId"]
+                assert set(operation["tags"]) <= tags, operation["tags"]
+                assert operation["security"], operation["operationId"]
+
+    def test_servers_name_the_host_that_serves_the_schema(self) -> None:
+        assert schema()["servers"] == [
+            {"url": "/", "description": "The host that serves this schema"}
+        ]
+
+
+class RefusalTests(APITestCase):
+    def test_a_host_the_service_does_not_serve_answers_a_documented_400(self) -> None:
+        document = schema()
+        operation = document["paths"]["/api/users/"]["get"]
+
+        response = self.client.get("/api/users/", HTTP_HOST="elsewhere.example")
+
+        assert response.status_code == 400
+        body = response.json()
+        assert body["type"] == "client_error"
+        assert body["errors"][0]["code"] in documented_codes(
+            document, operation["responses"]["400"], body["type"]
+        )
+
+    def test_a_signed_in_browser_without_its_csrf_token_gets_the_documented_403(self) -> None:
+        document = schema()
+        operation = document["paths"]["/api/users/"]["post"]
+        browser = APIClient(enforce_csrf_checks=True)
+        browser.force_login(User.objects.create_user("signed-in"))
+
+        response = browser.post("/api/users/", {"username": "new", "password": "x" * 20})
+
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["code"] in documented_codes(
+            document, operation["responses"]["403"]
+        )

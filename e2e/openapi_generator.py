@@ -1,0 +1,140 @@
+"""
+Clients that openapi-generator (PyPI's openapi-generator-cli, which bundles the
+generator's jar and runs it on Java) makes from the committed openapi.yaml: its
+`python` client, imported here, and its `typescript-fetch` client, compiled with
+`tsc --strict` (tools/package-lock.json) and run on Node.js. Each implements the
+scenario's steps (e2e/sdk_scenario.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from e2e.live import BIN_DIR, ROOT
+from e2e.sdk_scenario import Refused
+
+PYTHON_PACKAGE = "constrained_api_generated"
+TSC = ROOT / "tools" / "node_modules" / ".bin" / "tsc"
+STEPS_TS = ROOT / "e2e" / "typescript" / "steps.ts"
+
+
+def missing_tools() -> list[str]:
+    """What generating and running these clients needs that this machine lacks."""
+    needs = {
+        "java (Debian's default-jre-headless)": shutil.which("java"),
+        "node (Debian's nodejs)": shutil.which("node"),
+        f"{TSC} (scripts/test installs tools/)": TSC.exists() or None,
+    }
+    return [name for name, found in needs.items() if not found]
+
+
+def generate(generator: str, output: Path, *options: str) -> None:
+    command = [
+        str(BIN_DIR / "openapi-generator-cli"),
+        "generate",
+        f"--input-spec={ROOT / 'openapi.yaml'}",
+        f"--generator-name={generator}",
+        f"--output={output}",
+        *options,
+    ]
+    _run(command, cwd=output.parent)
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(  # noqa: S603 (a fixed command)
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, f"{command[:3]}:\n{result.stdout}{result.stderr}"
+    return result.stdout
+
+
+class PythonSteps:
+    """The steps through openapi-generator's `python` client (pydantic models)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.sdk: Any = importlib.import_module(PYTHON_PACKAGE)
+
+    def _client(self, token: str | None = None) -> Any:
+        configuration = self.sdk.Configuration(host=self.base_url)
+        if token:
+            configuration.api_key = {"tokenAuth": token}
+            configuration.api_key_prefix = {"tokenAuth": "Token"}
+        return self.sdk.ApiClient(configuration)
+
+    def register(self, username: str, password: str) -> int:
+        body = self.sdk.RegistrationRequest(username=username, password=password)
+        created = self.sdk.UsersApi(self._client()).users_create(body)
+        return int(created.id)
+
+    def token(self, username: str, password: str) -> str:
+        body = self.sdk.TokenRequestRequest(username=username, password=password)
+        return str(self.sdk.AuthApi(self._client()).auth_token_create(body).token)
+
+    def me(self, token: str) -> int:
+        return int(self.sdk.UsersApi(self._client(token)).users_me_retrieve().id)
+
+    def follow(self, token: str, to_user: int) -> tuple[int, int]:
+        body = self.sdk.FollowRequest(to_user=to_user)
+        follow = self.sdk.FollowsApi(self._client(token)).follows_create(body)
+        return (follow.from_user, follow.to_user)
+
+    def refused_follow(self, token: str, to_user: int) -> Refused:
+        body = self.sdk.FollowRequest(to_user=to_user)
+        return self._refused(self.sdk.FollowsApi(self._client(token)).follows_create, body)
+
+    def _refused(self, call: Any, *args: Any) -> Refused:
+        try:
+            call(*args)
+        except self.sdk.ApiException as error:
+            # error.data: the operation's typed 400 (one of its validation
+            # error and the client error), parsed by the SDK.
+            refusal = error.data.actual_instance
+            assert not isinstance(refusal, self.sdk.ErrorResponse400), refusal
+            codes = [each.actual_instance.code for each in refusal.errors]
+            return Refused(error.status, [str(getattr(code, "value", code)) for code in codes])
+        raise AssertionError("the service accepted the call")
+
+
+def build_typescript(output: Path) -> Path:
+    """The typescript-fetch client and the steps, compiled; the steps' script."""
+    generate("typescript-fetch", output / "client")
+    shutil.copy(STEPS_TS, output / STEPS_TS.name)
+    tsc = [str(TSC), "--strict", "--noEmitOnError", "--target", "ES2022", "--module", "commonjs"]
+    _run([*tsc, "--lib", "ES2022,DOM", "--outDir", "build", STEPS_TS.name], cwd=output)
+    return output / "build" / "steps.js"
+
+
+class TypeScriptSteps:
+    """The steps through openapi-generator's `typescript-fetch` client, on Node.js."""
+
+    def __init__(self, script: Path, base_url: str) -> None:
+        self.script = script
+        self.env = {**os.environ, "SDK_BASE_URL": base_url}
+
+    def _step(self, name: str, **arguments: object) -> Any:
+        node = [shutil.which("node") or "node", str(self.script), name, json.dumps(arguments)]
+        return json.loads(_run(node, cwd=self.script.parent, env=self.env))
+
+    def register(self, username: str, password: str) -> int:
+        return int(self._step("register", username=username, password=password))
+
+    def token(self, username: str, password: str) -> str:
+        return str(self._step("token", username=username, password=password))
+
+    def me(self, token: str) -> int:
+        return int(self._step("me", token=token))
+
+    def follow(self, token: str, to_user: int) -> tuple[int, int]:
+        from_user, followed = self._step("follow", token=token, toUser=to_user)
+        return (from_user, followed)
+
+    def refused_follow(self, token: str, to_user: int) -> Refused:
+        answer = self._step("refusedFollow", token=token, toUser=to_user)
+        return Refused(answer["status"], answer["codes"])
