@@ -28,9 +28,13 @@ def documented_400(operation: dict[str, Any]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for variant in body.get("oneOf", [body]):
         error = resolve(resolve(variant)["properties"]["errors"]["items"])
-        for component in error.get("oneOf", [error]):
+        # A batch's row errors are anyOf: no attr value dispatches them.
+        for component in error.get("oneOf", error.get("anyOf", [error])):
             properties = resolve(component)["properties"]
-            for attr in properties["attr"].get("enum", []):
+            attrs = properties["attr"].get("enum", [])
+            if properties["attr"].get("pattern") == "^[0-9]+$":
+                attrs = ["<index>"]  # a batch's whole row
+            for attr in attrs:
                 code = resolve(properties["code"])
                 found.update((attr, each) for each in code.get("enum", []))
     return found
@@ -74,10 +78,18 @@ class OpenAPITests(SimpleTestCase):
             for path, method, operation in operations()
             if "201" in operation["responses"]
         ]
+        singles = [(p, m, r) for p, m, r in created if not p.endswith("/bulk/")]
 
-        assert len(created) == 8
-        for path, method, response in created:
+        assert len(singles) == 8
+        for path, method, response in singles:
             assert response["headers"]["Location"]["schema"]["format"] == "uri", (path, method)
+
+    def test_a_batch_201_names_no_location(self) -> None:
+        batches = [op for path, _, op in operations() if path.endswith("/bulk/")]
+
+        assert len(batches) == 4
+        for operation in batches:
+            assert "Location" not in operation["responses"]["201"].get("headers", {})
 
     def test_token_revocation_and_bearer_tokens_are_documented(self) -> None:
         revoke = schema()["paths"]["/api/auth/token/"]["delete"]
