@@ -29,6 +29,9 @@ from e2e.live import (
 from e2e.remote_api import token_endpoint
 from e2e.users import ApiUser, make_staff, register
 
+# The shared SDK scenario's asserts show their values, as a test module's do.
+pytest.register_assert_rewrite("e2e.sdk_scenario")
+
 _SERVER_LOGS = pytest.StashKey[list[Path]]()
 _LOG_OFFSETS = pytest.StashKey[dict[Path, int]]()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e.live import BIN_DIR, ROOT
-from e2e.sdk_scenario import Refused
+from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows
 
 PYTHON_PACKAGE = "constrained_api_generated"
 TSC = ROOT / "tools" / "node_modules" / ".bin" / "tsc"
@@ -87,9 +87,39 @@ class PythonSteps:
 
     def refused_follow(self, token: str, to_user: int) -> Refused:
         body = self.sdk.FollowRequest(to_user=to_user)
-        return self._refused(self.sdk.FollowsApi(self._client(token)).follows_create, body)
+        call = self.sdk.FollowsApi(self._client(token)).follows_create
+        status, errors = self._refused(call, body)
+        return Refused(status, [_value(error.code) for error in errors])
 
-    def _refused(self, call: Any, *args: Any) -> Refused:
+    def following(self, token: str, from_user: int) -> list[int]:
+        page = self.sdk.FollowsApi(self._client(token)).follows_list(from_user=from_user, limit=100)
+        return [follow.to_user for follow in page.results]
+
+    def bulk_follow(self, token: str, to_users: list[int]) -> CreatedRows:
+        body = [self.sdk.FollowRequest(to_user=to_user) for to_user in to_users]
+        answer = self.sdk.FollowsApi(self._client(token)).follows_bulk_create_with_http_info(body)
+        follows = [(follow.from_user, follow.to_user) for follow in answer.data]
+        return CreatedRows(answer.status_code, follows)
+
+    def refused_bulk_follow(self, token: str, to_users: list[int]) -> RefusedRows:
+        body = [self.sdk.FollowRequest(to_user=to_user) for to_user in to_users]
+        call = self.sdk.FollowsApi(self._client(token)).follows_bulk_create
+        # Each row error is the anyOf variant whose `attr` pattern and `code` enum validate.
+        status, errors = self._refused(call, body)
+        return RefusedRows(status, [(error.attr, _value(error.code)) for error in errors])
+
+    def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
+        body = self.sdk.FollowRequest(to_user=to_user)
+        api = self.sdk.FollowsApi(self._client(token))
+        answer = api.follows_create_with_http_info(body, idempotency_key=key)
+        # answer.headers: a plain dict (urllib3's case-insensitive one, copied), keyed as
+        # the server spelled the names.
+        headers = {name.lower(): value for name, value in (answer.headers or {}).items()}
+        replayed = headers.get("idempotent-replayed") == "true"
+        return Created(answer.status_code, answer.data.id, replayed)
+
+    def _refused(self, call: Any, *args: Any) -> tuple[int, list[Any]]:
+        """A refused call's status and its errors, each the variant the SDK parsed."""
         try:
             call(*args)
         except self.sdk.ApiException as error:
@@ -97,9 +127,13 @@ class PythonSteps:
             # error and the client error), parsed by the SDK.
             refusal = error.data.actual_instance
             assert not isinstance(refusal, self.sdk.ErrorResponse400), refusal
-            codes = [each.actual_instance.code for each in refusal.errors]
-            return Refused(error.status, [str(getattr(code, "value", code)) for code in codes])
+            return error.status, [each.actual_instance for each in refusal.errors]
         raise AssertionError("the service accepted the call")
+
+
+def _value(code: Any) -> str:
+    # An enum member or its string, whichever the model holds.
+    return str(getattr(code, "value", code))
 
 
 def build_typescript(output: Path) -> Path:
@@ -137,4 +171,19 @@ class TypeScriptSteps:
 
     def refused_follow(self, token: str, to_user: int) -> Refused:
         answer = self._step("refusedFollow", token=token, toUser=to_user)
-        return Refused(answer["status"], answer["codes"])
+        return Refused(answer["status"], answer["errors"])
+
+    def following(self, token: str, from_user: int) -> list[int]:
+        return list(self._step("following", token=token, fromUser=from_user))
+
+    def bulk_follow(self, token: str, to_users: list[int]) -> CreatedRows:
+        answer = self._step("bulkFollow", token=token, toUsers=to_users)
+        return CreatedRows(answer["status"], [(each[0], each[1]) for each in answer["follows"]])
+
+    def refused_bulk_follow(self, token: str, to_users: list[int]) -> RefusedRows:
+        answer = self._step("refusedBulkFollow", token=token, toUsers=to_users)
+        return RefusedRows(answer["status"], [(attr, code) for attr, code in answer["errors"]])
+
+    def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
+        answer = self._step("keyedFollow", token=token, toUser=to_user, key=key)
+        return Created(answer["status"], answer["id"], answer["replayed"])

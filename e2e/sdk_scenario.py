@@ -3,7 +3,10 @@ One scenario for every generated client (e2e/test_sdk.py).
 
 Each SDK implements the steps a client's user takes in its own idiom (SdkSteps);
 run_scenario drives them the same way and expects the same answers. A refused
-request is read from the SDK's typed error model, never from raw JSON.
+request is read from the SDK's typed error model, never from raw JSON; a batch's
+row errors are an anyOf told apart by `attr` patterns only, and each SDK's step
+says what its generator makes of them. Response headers (Idempotent-Replayed) are
+read through each SDK's raw-response API.
 
 A new step is a method here, a few lines in each SDK's steps (Python classes in
 e2e/test_sdk.py and e2e/openapi_generator.py, e2e/typescript/steps.ts), and an
@@ -20,6 +23,22 @@ from typing import NamedTuple, Protocol
 class Refused(NamedTuple):
     status: int
     codes: list[str]  # each error's code, in the order the service listed them
+
+
+class RefusedRows(NamedTuple):
+    status: int
+    errors: list[tuple[str, str]]  # each error's (attr, code)
+
+
+class CreatedRows(NamedTuple):
+    status: int
+    follows: list[tuple[int, int]]  # each created follow's (from_user, to_user), in order
+
+
+class Created(NamedTuple):
+    status: int
+    id: int
+    replayed: bool  # the response carried `Idempotent-Replayed: true`
 
 
 class SdkSteps(Protocol):
@@ -41,6 +60,22 @@ class SdkSteps(Protocol):
 
     def refused_follow(self, token: str, to_user: int) -> Refused:
         """A follow the service refuses, as the SDK's typed error reports it."""
+        ...
+
+    def following(self, token: str, from_user: int) -> list[int]:
+        """Whom a user follows (the first page of the follow list)."""
+        ...
+
+    def bulk_follow(self, token: str, to_users: list[int]) -> CreatedRows:
+        """Follow users in one batch; the answer's status and the created follows."""
+        ...
+
+    def refused_bulk_follow(self, token: str, to_users: list[int]) -> RefusedRows:
+        """A batch the service refuses, as the SDK's typed error reports it."""
+        ...
+
+    def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
+        """Follow a user with an Idempotency-Key; the answer's status, id and replay header."""
         ...
 
 
@@ -68,3 +103,25 @@ def run_scenario(steps: SdkSteps) -> None:
     assert steps.refused_follow(alice.token, alice.id) == Refused(
         400, ["social_follow_prevent_self_follow"]
     )
+
+    # A batch is all or nothing: one new row beside a repeated follow and a self-follow
+    # is refused, every bad row named by its index, and nothing is written.
+    carol, dave = new_user(steps), new_user(steps)
+    refused = steps.refused_bulk_follow(alice.token, [carol.id, bob.id, alice.id])
+    assert refused.status == 400
+    assert sorted(refused.errors) == [
+        ("1.to_user", "social_follow_unique_relationships"),
+        ("2.to_user", "social_follow_prevent_self_follow"),
+    ]
+    assert steps.following(alice.token, alice.id) == [bob.id]
+    assert steps.bulk_follow(alice.token, [carol.id, dave.id]) == CreatedRows(
+        201, [(alice.id, carol.id), (alice.id, dave.id)]
+    )
+    assert sorted(steps.following(alice.token, alice.id)) == sorted([bob.id, carol.id, dave.id])
+
+    # A retry with the same Idempotency-Key answers the stored 201, marked as replayed.
+    key = f"sdk-{secrets.token_hex(8)}"
+    first = steps.keyed_follow(bob.token, carol.id, key)
+    assert first == Created(201, first.id, replayed=False)
+    assert steps.keyed_follow(bob.token, carol.id, key) == Created(201, first.id, replayed=True)
+    assert steps.following(bob.token, bob.id) == [carol.id]

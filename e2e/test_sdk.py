@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pytest
 
 from e2e import openapi_generator
 from e2e.live import BIN_DIR, ROOT, LiveServer
-from e2e.sdk_scenario import Refused, SdkSteps, run_scenario
+from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows, SdkSteps, run_scenario
 
 PACKAGE = "constrained_api_client"
 
@@ -82,16 +82,19 @@ def body_type(operation: Any) -> Any:
 class OpenapiPythonClientSteps:
     """The scenario's steps through the openapi-python-client SDK (attrs models)."""
 
-    def __init__(self, sdk: Sdk, base_url: str) -> None:
+    def __init__(self, sdk: Sdk, base_url: str, clients: ExitStack) -> None:
         self.sdk = sdk
         self.base_url = base_url
+        self.clients = clients  # closes every client the steps opened
 
     def _client(self, token: str | None = None) -> Any:
         if token is None:
-            return self.sdk.client.Client(base_url=self.base_url, raise_on_unexpected_status=True)
-        return self.sdk.client.AuthenticatedClient(
-            base_url=self.base_url, token=token, prefix="Token", raise_on_unexpected_status=True
-        )
+            client = self.sdk.client.Client(base_url=self.base_url, raise_on_unexpected_status=True)
+        else:
+            client = self.sdk.client.AuthenticatedClient(
+                base_url=self.base_url, token=token, prefix="Token", raise_on_unexpected_status=True
+            )
+        return self.clients.enter_context(client)
 
     def register(self, username: str, password: str) -> int:
         users_create = self.sdk.operation("users", "users_create")
@@ -120,12 +123,47 @@ class OpenapiPythonClientSteps:
         response = follows_create.sync_detailed(client=self._client(token), body=body)
         return self._refused(response, self.sdk.models.FollowsCreateValidationError)
 
+    def following(self, token: str, from_user: int) -> list[int]:
+        follows_list = self.sdk.operation("follows", "follows_list")
+        page = follows_list.sync(client=self._client(token), from_user=from_user, limit=100)
+        return [follow.to_user for follow in page.results]
+
+    def bulk_follow(self, token: str, to_users: list[int]) -> CreatedRows:
+        response = self._bulk_follow(token, to_users)
+        follows = [(follow.from_user, follow.to_user) for follow in response.parsed]
+        return CreatedRows(int(response.status_code), follows)
+
+    def refused_bulk_follow(self, token: str, to_users: list[int]) -> RefusedRows:
+        response = self._bulk_follow(token, to_users)
+        # The anyOf of the row errors (no discriminator) parses as the first variant whose
+        # fields parse: the SDK does not check `attr` patterns, the `code` enums decide.
+        errors = self._errors(response, self.sdk.models.FollowsBulkCreateValidationError)
+        return RefusedRows(int(response.status_code), [(e.attr, str(e.code)) for e in errors])
+
+    def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
+        follows_create = self.sdk.operation("follows", "follows_create")
+        body = body_type(follows_create)(to_user=to_user)
+        response = follows_create.sync_detailed(
+            client=self._client(token), body=body, idempotency_key=key
+        )
+        replayed = response.headers.get("Idempotent-Replayed") == "true"
+        return Created(int(response.status_code), response.parsed.id, replayed)
+
+    def _bulk_follow(self, token: str, to_users: list[int]) -> Any:
+        follows_bulk_create = self.sdk.operation("follows", "follows_bulk_create")
+        body = [self.sdk.models.FollowRequest(to_user=to_user) for to_user in to_users]
+        return follows_bulk_create.sync_detailed(client=self._client(token), body=body)
+
+    @classmethod
+    def _refused(cls, response: Any, validation_error: Any) -> Refused:
+        codes = [str(error.code) for error in cls._errors(response, validation_error)]
+        return Refused(int(response.status_code), codes)
+
     @staticmethod
-    def _refused(response: Any, validation_error: Any) -> Refused:
+    def _errors(response: Any, validation_error: Any) -> list[Any]:
         # response.parsed: the typed 400 that the SDK parsed from the body.
         assert isinstance(response.parsed, validation_error), response.content
-        codes = [str(error.code) for error in response.parsed.errors]
-        return Refused(int(response.status_code), codes)
+        return list(response.parsed.errors)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +181,7 @@ def generated_typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def steps(request: pytest.FixtureRequest, service: LiveServer) -> SdkSteps:
+def steps(request: pytest.FixtureRequest, service: LiveServer) -> Iterator[SdkSteps]:
     name = request.param
     if name != "openapi-python-client" and (missing := openapi_generator.missing_tools()):
         reason = f"missing: {', '.join(missing)}"
@@ -151,12 +189,14 @@ def steps(request: pytest.FixtureRequest, service: LiveServer) -> SdkSteps:
             pytest.fail(reason)
         pytest.skip(reason)
     if name == "openapi-python-client":
-        return OpenapiPythonClientSteps(request.getfixturevalue("sdk"), service.url)
-    if name == "openapi-generator-python":
+        with ExitStack() as clients:
+            yield OpenapiPythonClientSteps(request.getfixturevalue("sdk"), service.url, clients)
+    elif name == "openapi-generator-python":
         request.getfixturevalue("generated_python")
-        return openapi_generator.PythonSteps(service.url)
-    script = request.getfixturevalue("generated_typescript")
-    return openapi_generator.TypeScriptSteps(script, service.url)
+        yield openapi_generator.PythonSteps(service.url)
+    else:
+        script = request.getfixturevalue("generated_typescript")
+        yield openapi_generator.TypeScriptSteps(script, service.url)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import {
     AuthApi,
     Configuration,
     FollowsApi,
+    FollowsBulkCreateErrorResponse400FromJSON,
     FollowsCreateErrorResponse400FromJSON,
     ResponseError,
     UsersApi,
@@ -27,9 +28,29 @@ interface Credentials {
     password: string;
 }
 
-interface Refused {
+interface Batch {
+    token: string;
+    toUsers: number[];
+}
+
+interface Following {
+    token: string;
+    toUser: number;
+}
+
+interface Keyed extends Following {
+    key: string;
+}
+
+interface Created {
     status: number;
-    codes: string[];
+    id: number;
+    replayed: boolean; // the response carried `Idempotent-Replayed: true`
+}
+
+interface Refused<Found> {
+    status: number;
+    errors: Found[];
 }
 
 function api(token?: string): Configuration {
@@ -40,23 +61,23 @@ function api(token?: string): Configuration {
     return new Configuration({ basePath, apiKey: token ? `Token ${token}` : undefined });
 }
 
-// The typed 400 of a refused call: its status and its errors' codes.
-async function refused<Body>(
+// The typed 400 of a refused call: its status and what `found` reads from its errors.
+async function refused<Body, Found>(
     call: Promise<unknown>,
     parse: (json: unknown) => Body,
-    codes: (body: Body) => string[] | undefined,
-): Promise<Refused> {
+    found: (body: Body) => Found[] | undefined,
+): Promise<Refused<Found>> {
     try {
         await call;
     } catch (error) {
         if (!(error instanceof ResponseError)) {
             throw error;
         }
-        const found = codes(parse(await error.response.json()));
-        if (found === undefined) {
+        const errors = found(parse(await error.response.json()));
+        if (errors === undefined) {
             throw new Error(`not a validation error: HTTP ${error.response.status}`);
         }
-        return { status: error.response.status, codes: found };
+        return { status: error.response.status, errors };
     }
     throw new Error("the service accepted the call");
 }
@@ -80,19 +101,58 @@ const steps: Record<string, (args: never) => Promise<unknown>> = {
         return (await new UsersApi(api(token)).usersMeRetrieve()).id;
     },
 
-    async follow({ token, toUser }: { token: string; toUser: number }): Promise<number[]> {
+    async follow({ token, toUser }: Following): Promise<number[]> {
         const follow = await new FollowsApi(api(token)).followsCreate({
             followRequest: { toUser },
         });
         return [follow.fromUser ?? -1, follow.toUser];
     },
 
-    async refusedFollow({ token, toUser }: { token: string; toUser: number }): Promise<Refused> {
+    async refusedFollow({ token, toUser }: Following): Promise<Refused<string>> {
         return refused(
             new FollowsApi(api(token)).followsCreate({ followRequest: { toUser } }),
             FollowsCreateErrorResponse400FromJSON,
-            (body) => (body.type === "validation_error" ? body.errors.map((e) => e.code) : undefined),
+            (body) =>
+                body.type === "validation_error" ? body.errors.map((e) => e.code) : undefined,
         );
+    },
+
+    async following({ token, fromUser }: { token: string; fromUser: number }): Promise<number[]> {
+        const page = await new FollowsApi(api(token)).followsList({ fromUser, limit: 100 });
+        return page.results.map((follow) => follow.toUser);
+    },
+
+    async bulkFollow({ token, toUsers }: Batch): Promise<{ status: number; follows: number[][] }> {
+        const answer = await new FollowsApi(api(token)).followsBulkCreateRaw({
+            followRequest: toUsers.map((toUser) => ({ toUser })),
+        });
+        const follows = (await answer.value()).map((f) => [f.fromUser ?? -1, f.toUser]);
+        return { status: answer.raw.status, follows };
+    },
+
+    async refusedBulkFollow({ token, toUsers }: Batch): Promise<Refused<[string, string]>> {
+        // typescript-fetch makes the row errors' anyOf (no discriminator) ONE merged interface,
+        // not a union of the variants: `attr` is a string, but `code` is typed as just "null"
+        // while FromJSON copies whatever the service sent. So the code is read as a string.
+        return refused(
+            new FollowsApi(api(token)).followsBulkCreate({
+                followRequest: toUsers.map((toUser) => ({ toUser })),
+            }),
+            FollowsBulkCreateErrorResponse400FromJSON,
+            (body) =>
+                body.type === "validation_error"
+                    ? body.errors.map((e): [string, string] => [e.attr, e.code])
+                    : undefined,
+        );
+    },
+
+    async keyedFollow({ token, toUser, key }: Keyed): Promise<Created> {
+        const answer = await new FollowsApi(api(token)).followsCreateRaw({
+            followRequest: { toUser },
+            idempotencyKey: key,
+        });
+        const replayed = answer.raw.headers.get("Idempotent-Replayed") === "true";
+        return { status: answer.raw.status, id: (await answer.value()).id, replayed };
     },
 };
 
