@@ -135,8 +135,9 @@ class OpenapiPythonClientSteps:
 
     def refused_bulk_follow(self, token: str, to_users: list[int]) -> RefusedRows:
         response = self._bulk_follow(token, to_users)
-        # The anyOf of the row errors (no discriminator) parses as the first variant whose
-        # fields parse: the SDK does not check `attr` patterns, the `code` enums decide.
+        # Each row error is the first anyOf variant whose fields parse: `attr` patterns are
+        # not checked, the `code` enums decide (a constraint's code is only in its field's
+        # variant; "2.from_user" with "null" would parse as the INDEXNonFieldErrors one).
         errors = self._errors(response, self.sdk.models.FollowsBulkCreateValidationError)
         return RefusedRows(int(response.status_code), [(e.attr, str(e.code)) for e in errors])
 
