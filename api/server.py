@@ -14,6 +14,7 @@ worker serves others meanwhile.
 from __future__ import annotations
 
 import os
+import sys
 
 from granian import Granian
 from granian.constants import HTTPModes, Interfaces
@@ -26,11 +27,13 @@ BACKPRESSURE = 1000
 
 
 def main() -> None:
+    # The WSGI application, "module:name": the service's unless a test names its own.
+    target = sys.argv[1] if len(sys.argv) > 1 else "api.wsgi:application"
     host, _, port = os.environ.get("BIND", "0.0.0.0:8000").rpartition(":")
     workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
     threads = int(os.environ.get("WEB_THREADS", "16"))
     Granian(
-        "api.wsgi:application",
+        target,
         address=host.strip("[]") or "0.0.0.0",  # noqa: S104 (a container listens on all)
         port=int(port),
         interface=Interfaces.WSGI,

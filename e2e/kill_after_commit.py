@@ -20,6 +20,6 @@ KILL_HEADER = "X-Kill-Worker-After-Commit"
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     response: Iterable[bytes] = service(environ, start_response)
     if environ.get("HTTP_X_KILL_WORKER_AFTER_COMMIT"):
-        # Django has run the view and committed; gunicorn has sent nothing yet.
+        # Django has run the view and committed; the server has sent nothing yet.
         os.kill(os.getpid(), signal.SIGKILL)
     return response

@@ -5,9 +5,10 @@ odd positions, limits past any integer, repeated and surplus parameters, stale
 and mangled credentials, JSON of every shape). Whatever the request, the answer
 is never a 5xx, and every refusal is a JSON body in the error shape.
 
-The requests stay inside what gunicorn itself accepts (a request line under
-4094 bytes, printable header values): past that, gunicorn answers before the
-service does (see schemathesis_hooks.refused_by_gunicorn).
+The requests stay inside what the server itself accepts (printable header
+values, a request line well under its limit): past that, Granian answers before
+the service does (see schemathesis_hooks.refused_by_the_server and
+docs/deploying.md).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# gunicorn's limit_request_line is 4094 bytes: the query string keeps well under it.
+# The query string keeps well under any request-line limit a proxy in front may set.
 MAX_QUERY = 3600
 
 LISTS = (

@@ -30,7 +30,7 @@ def fragile_server(
 
 
 def wait_for_a_worker(http: httpx.Client) -> None:
-    # gunicorn's master starts a new worker for the one that died.
+    # Granian starts a new worker for the one that died.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
