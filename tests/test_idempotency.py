@@ -46,6 +46,9 @@ class IdempotencyKeyTests(APITestCase):
         assert first.status_code == again.status_code == 201
         assert again.json() == first.json()
         assert again["Content-Type"] == "application/json"
+        # A cache sees the same variants, a client the same resource.
+        for header in ("Location", "Vary", "Allow"):
+            assert again[header] == first[header]
         assert again["Idempotent-Replayed"] == "true"
         assert "Idempotent-Replayed" not in first
         assert Score.objects.count() == 1
