@@ -100,14 +100,21 @@ def _database(url: str) -> dict[str, Any]:
         options.setdefault("keepalives_idle", 2)
         options.setdefault("keepalives_interval", 1)
         options.setdefault("keepalives_count", 2)
-        statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
-        options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
+        # Values travel apart from the SQL text (the extended protocol, unnamed
+        # statements): a refused write's STATEMENT in the server log holds $1, $2,
+        # not the row; and transaction-mode PgBouncer has nothing to lose track of.
+        options.setdefault("server_side_binding", True)
+        # No startup `options`: PgBouncer refuses them. The statement timeout is the
+        # role's default in the database, which `migrate` writes (api/db/settings.py).
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
         config["CONN_HEALTH_CHECKS"] = True
         # Django's backend, but the health check pings only idle connections.
         config["ENGINE"] = "api.db.postgresql"
     return config
 
+
+# PostgreSQL's statement_timeout for the service's role in its database.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
 
 # A persistent connection that served a request this recently is not pinged
 # before the next one (api/db/postgresql/base.py).
