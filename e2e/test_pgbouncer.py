@@ -96,9 +96,7 @@ def test_missing_foreign_key_is_400_does_not_exist_through_pgbouncer(
     response = cast.http.post(path, json=body, headers=user.authorization)
 
     assert response.status_code == 400, response.text
-    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [
-        ("does_not_exist", attr)
-    ]
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("does_not_exist", attr)]
 
 
 def _follow(http: httpx.Client, user: ApiUser, target: ApiUser) -> httpx.Response:
@@ -118,6 +116,7 @@ def test_query_stuck_past_the_statement_timeout_is_cut_off_with_a_503(
 
     assert stuck.status_code == 503, stuck.text
     assert stuck.json()["errors"][0]["code"] == "database_unavailable"
-    assert "LOCK" not in stuck.text and "statement" not in stuck.text
+    assert "LOCK" not in stuck.text
+    assert "statement" not in stuck.text
     # The pooled connections are fine afterwards.
     assert _follow(cast.http, alice, bob).status_code == 201

@@ -52,7 +52,7 @@ def write_role_settings(using: str, **kwargs: Any) -> None:
     name = connection.ops.quote_name(connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"ALTER ROLE CURRENT_USER IN DATABASE {name} "  # noqa: S608 (a quoted name, an int)
+            f"ALTER ROLE CURRENT_USER IN DATABASE {name} "
             f"SET statement_timeout = {statement_timeout_ms()}"
         )
 
