@@ -10,11 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
 from api.parsers import JSONParser
+from api.throttling import ScopedThrottle
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
 PASSWORD_CODES = [
@@ -32,7 +32,7 @@ class TokenView(ObtainAuthToken):
     authentication_classes = ()
     parser_classes = (JSONParser,)
     serializer_class = TokenRequestSerializer
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (ScopedThrottle,)
     throttle_scope = "auth"
 
 
@@ -59,7 +59,7 @@ class UserViewSet(
     def get_throttles(self) -> list[Any]:
         if self.action == "create":
             self.throttle_scope = "register"
-            return [ScopedRateThrottle()]
+            return [ScopedThrottle()]
         return super().get_throttles()
 
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])

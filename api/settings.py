@@ -126,6 +126,32 @@ DATABASES = {
     ),
 }
 
+# The rate limits' counters (api/throttling.py), shared by every worker and host:
+# Redis when REDIS_URL (or CACHE_URL) names one, else the database.
+_REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
+if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL (or CACHE_URL) must be a redis:// or rediss:// URL.")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="constrained"),
+            # A Redis that is down or silent costs a request a fraction of a second.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
+        if _REDIS_URL
+        else {
+            "BACKEND": "api.cache.DatabaseCache",
+            "LOCATION": "api_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    ),
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -188,9 +214,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WriteThrottle"],
+    # N/second, minute, hour or day; empty: no limit.
     "DEFAULT_THROTTLE_RATES": {
-        "auth": env.str("THROTTLE_AUTH", default="30/minute"),
-        "register": env.str("THROTTLE_REGISTER", default="30/minute"),
+        "auth": env.str("THROTTLE_AUTH", default="30/minute") or None,
+        "register": env.str("THROTTLE_REGISTER", default="30/minute") or None,
+        "write": env.str("THROTTLE_WRITE", default="120/minute") or None,
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -84,6 +84,7 @@ def servers(
         SECURE_SSL="0",
         THROTTLE_AUTH="10000/minute",
         THROTTLE_REGISTER="10000/minute",
+        THROTTLE_WRITE="10000/minute",
         WEB_CONCURRENCY="2",
     )
     return ServerFactory(env=env, cwd=image_tree, log=server_log)

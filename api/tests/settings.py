@@ -13,5 +13,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "api.tests.constraint_models"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": "10000/minute", "register": "10000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": "10000/minute",
+        "register": "10000/minute",
+        "write": "10000/minute",
+    },
 }
