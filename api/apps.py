@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 
-def create_cache_table(using: str, verbosity: int = 1, **kwargs: Any) -> None:
+def create_cache_table(using: str, **kwargs: Any) -> None:
     # The database cache's table (the rate limits' counters without Redis): made
     # by every migrate, as a migration would, and left alone when it exists.
-    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class ApiConfig(AppConfig):

@@ -54,6 +54,7 @@ class ErrorCode502Enum(models.TextChoices):
 class ErrorCode503Enum(models.TextChoices):
     DATABASE_UNAVAILABLE = "database_unavailable"
     REMOTE_API_NOT_CONFIGURED = "remote_api_not_configured"
+    REMOTE_API_TOKEN_KEY_MISSING = "remote_api_token_key_missing"  # noqa: S105 (a code)
 
 
 def _error_response(

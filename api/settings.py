@@ -196,6 +196,8 @@ MIDDLEWARE = [
 
 REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
 REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
+# Fernet keys, comma-separated: the first encrypts the stored token, all decrypt.
+REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
 REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
 REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
 REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 START_COMMAND = ("gunicorn", "--config", "gunicorn.conf.py")
@@ -33,6 +34,7 @@ def service_env(database_url: str, *, workers: int, scratch: Path) -> dict[str, 
         DATABASE_URL=database_url,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        REMOTE_API_TOKEN_KEYS=Fernet.generate_key().decode(),
         WEB_CONCURRENCY=str(workers),
         THROTTLE_AUTH=HIGH_RATE,
         THROTTLE_REGISTER=HIGH_RATE,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from e2e.image import build_context, run_build_steps
 from e2e.live import (
@@ -80,6 +81,7 @@ def servers(
         ALLOWED_HOSTS=f"127.0.0.1,localhost,{PUBLIC_HOST}",
         DATABASE_URL=database_url,
         DEBUG="0",
+        REMOTE_API_TOKEN_KEYS=Fernet.generate_key().decode(),
         SECRET_KEY=secrets.token_urlsafe(50),
         SECURE_SSL="0",
         THROTTLE_AUTH="10000/minute",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# A Fernet key for the remote API token, for the tests only.
+os.environ.setdefault("REMOTE_API_TOKEN_KEYS", "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LTAwMDA=")
 
 from api.settings import *  # noqa: F403
 from api.settings import INSTALLED_APPS, REST_FRAMEWORK
