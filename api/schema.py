@@ -14,12 +14,21 @@ from django.db import models
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 from api.constraints import NON_FIELD, table
 from api.serializers import UNKNOWN_FIELD, ConstraintModelSerializer, StrictFieldsMixin
+from api.throttling import WriteThrottle
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def _should_add_http429_error_response(self) -> bool:
+        # The write limit (api/throttling.py) never answers a read.
+        return any(
+            not (isinstance(throttle, WriteThrottle) and self.method in SAFE_METHODS)
+            for throttle in self.view.get_throttles()
+        )
+
     def _get_validation_error_codes_by_field(self, data_fields: Any) -> dict[str, set[str]]:
         codes: dict[str, set[str]] = super()._get_validation_error_codes_by_field(data_fields)
         if self.method not in ("POST", "PUT", "PATCH"):
