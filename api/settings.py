@@ -103,7 +103,9 @@ def _database(url: str) -> dict[str, Any]:
         # Values travel apart from the SQL text (the extended protocol, unnamed
         # statements): a refused write's STATEMENT in the server log holds $1, $2,
         # not the row; and transaction-mode PgBouncer has nothing to lose track of.
-        options.setdefault("server_side_binding", True)
+        options.setdefault(
+            "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+        )
         # No startup `options`: PgBouncer refuses them. The statement timeout is the
         # role's default in the database, which `migrate` writes (api/db/settings.py).
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
