@@ -28,19 +28,23 @@ CACHE_ERRORS = (RedisError, DatabaseError, OSError)
 
 
 class SharedRateThrottle(SimpleRateThrottle):
+    # Set by SimpleRateThrottle from the rate; None when the scope has no limit.
+    num_requests: int | None
+    duration: int | None
     window_ends = 0.0
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        if self.rate is None or self.num_requests is None or self.duration is None:
+        limit, duration = self.num_requests, self.duration
+        if self.rate is None or limit is None or duration is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         now = self.timer()
-        window = int(now // self.duration)
-        self.window_ends = (window + 1) * self.duration
+        window = int(now // duration)
+        self.window_ends = (window + 1) * duration
         try:
-            count = self._count(f"{self.key}:{window}")
+            count = self._count(f"{self.key}:{window}", duration)
         except CACHE_ERRORS as exc:
             logger.warning(
                 "Rate limit %r not applied: the cache is unavailable (%s)",
@@ -48,14 +52,14 @@ class SharedRateThrottle(SimpleRateThrottle):
                 type(exc).__name__,
             )
             return True
-        return count <= self.num_requests
+        return count <= limit
 
-    def _count(self, key: str) -> int:
+    def _count(self, key: str, duration: int) -> int:
         # incr is atomic in Redis and in api.cache.DatabaseCache; add is SET NX / an INSERT.
         try:
             return int(self.cache.incr(key))
         except ValueError:  # the window's first request
-            if self.cache.add(key, 1, timeout=int(self.duration or 0) + 1):
+            if self.cache.add(key, 1, timeout=duration + 1):
                 return 1
             return int(self.cache.incr(key))
 
