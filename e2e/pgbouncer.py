@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 from psycopg import sql
 
-from e2e.live import free_port, reached_at
+from e2e.live import free_port, reached_at, stop
 
 # Debian's package installs it in /usr/sbin, which is not on every PATH.
 _CANDIDATES = ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
@@ -88,12 +88,7 @@ def pgbouncer(server_url: str) -> Iterator[str]:
             _wait_until_ready(url, process, directory / "pgbouncer.log")
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=10)
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
