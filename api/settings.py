@@ -107,7 +107,7 @@ def _database(url: str) -> dict[str, Any]:
             "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
         )
         # No startup `options`: PgBouncer refuses them. The statement timeout is the
-        # role's default in the database, which `migrate` writes (api/db/settings.py).
+        # role's default in the database, which `migrate` writes (api/db/session.py).
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
         config["CONN_HEALTH_CHECKS"] = True
         # Django's backend, but the health check pings only idle connections.
@@ -132,7 +132,7 @@ DATABASES = {
 # Redis when REDIS_URL (or CACHE_URL) names one, else the database.
 _REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
 if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("REDIS_URL (or CACHE_URL) must be a redis:// or rediss:// URL.")
+    raise ImproperlyConfigured("REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL.")
 CACHES = {
     "default": (
         {
