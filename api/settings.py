@@ -132,7 +132,9 @@ DATABASES = {
 # Redis when REDIS_URL (or CACHE_URL) names one, else the database.
 _REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
 if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL.")
+    raise ImproperlyConfigured(
+        "REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL."
+    )
 CACHES = {
     "default": (
         {
