@@ -31,6 +31,8 @@ from e2e.live import free_port, reached_at, stop
 
 # Debian's package installs it in /usr/sbin, which is not on every PATH.
 _CANDIDATES = ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
+# Set by main() for the command it runs: PostgreSQL itself, not the PgBouncer.
+SERVER_URL_VARIABLE = "PGBOUNCER_SERVER_URL"
 # PgBouncer refuses to run as root; as root it is started as this user.
 _RUN_AS = "postgres"
 
@@ -120,7 +122,8 @@ def main(argv: list[str]) -> int:
     try:
         with pgbouncer(server_url) as url:
             print(f"PgBouncer (transaction mode) on {urlsplit(url).port}", flush=True)
-            env = {**os.environ, "DATABASE_URL": url}
+            # The server behind it, for tests that start a PgBouncer of their own.
+            env = {**os.environ, "DATABASE_URL": url, SERVER_URL_VARIABLE: server_url}
             return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
     finally:
         drop_test_database(server_url)

@@ -18,11 +18,12 @@ import psycopg
 import pytest
 
 from e2e.live import LiveServer, ServerFactory, fresh_database, is_postgresql, manage
-from e2e.pgbouncer import binary, pgbouncer
+from e2e.pgbouncer import SERVER_URL_VARIABLE, binary, pgbouncer
 from e2e.scenarios import SCENARIOS, Cast, Scenario
 from e2e.users import ApiUser, make_staff, register
 
-SERVER_URL = os.environ.get("DATABASE_URL")
+# PostgreSQL itself, also when the whole suite runs through a PgBouncer (scripts/test).
+SERVER_URL = os.environ.get(SERVER_URL_VARIABLE) or os.environ.get("DATABASE_URL")
 TIMEOUT = "1000"
 
 pytestmark = [
