@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
-from django.test import TransactionTestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -85,3 +85,15 @@ class DatabaseCacheCounterTests(TransactionTestCase):
             list(pool.map(increment, range(8)))
 
         assert cache.get("counter") == 80
+
+
+class DatabaseCacheAddTests(TestCase):
+    def test_add_keeps_a_live_entry_and_replaces_an_expired_one(self) -> None:
+        assert cache.add("window", 1, timeout=60)
+        assert not cache.add("window", 5, timeout=60)
+        assert cache.get("window") == 1
+        assert cache.add("gone", 1, timeout=-1)
+
+        assert cache.add("gone", 7, timeout=60)
+        assert cache.get("gone") == 7
+        assert cache.incr("gone") == 8
