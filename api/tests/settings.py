@@ -11,6 +11,10 @@ os.environ.setdefault("REMOTE_API_TOKEN_KEYS", "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkt
 from api.settings import *  # noqa: F403
 from api.settings import INSTALLED_APPS, REST_FRAMEWORK
 
+# Each test process counts rate limits in its memory, so that a request's statements
+# are the service's own; api/tests/test_throttling.py and the e2e tests use the
+# database cache the service runs with.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 INSTALLED_APPS = [*INSTALLED_APPS, "api.tests.constraint_models"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {

@@ -6,12 +6,20 @@ from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import User
+
+SERVICE_CACHE = {"default": {"BACKEND": "api.cache.DatabaseCache", "LOCATION": "api_cache"}}
+
+
+def create_cache_table() -> None:
+    # migrate makes it with the service's settings; the test settings count in memory.
+    call_command("createcachetable", verbosity=0)
 
 
 def closed_port() -> int:
@@ -21,8 +29,10 @@ def closed_port() -> int:
         return port
 
 
+@override_settings(CACHES=SERVICE_CACHE)
 class WriteThrottleTests(APITestCase):
     def setUp(self) -> None:
+        create_cache_table()
         cache.clear()
         rates = {"write": "3/day"}
         self.enterContext(mock.patch.dict(SimpleRateThrottle.THROTTLE_RATES, rates))
@@ -66,10 +76,12 @@ class UnreachableRedisTests(APITestCase):
         assert "Rate limit 'auth' not applied: the cache is unavailable" in log.output[0]
 
 
+@override_settings(CACHES=SERVICE_CACHE)
 class DatabaseCacheCounterTests(TransactionTestCase):
     def test_concurrent_increments_are_all_counted(self) -> None:
         if connection.vendor != "postgresql":
             self.skipTest("concurrent writers need PostgreSQL: SQLite serialises them anyway")
+        create_cache_table()
         cache.add("counter", 0)
         barrier = threading.Barrier(8)
 
@@ -87,8 +99,10 @@ class DatabaseCacheCounterTests(TransactionTestCase):
         assert cache.get("counter") == 80
 
 
+@override_settings(CACHES=SERVICE_CACHE)
 class DatabaseCacheAddTests(TestCase):
     def test_add_keeps_a_live_entry_and_replaces_an_expired_one(self) -> None:
+        create_cache_table()
         assert cache.add("window", 1, timeout=60)
         assert not cache.add("window", 5, timeout=60)
         assert cache.get("window") == 1
