@@ -10,7 +10,9 @@ value = <what was read>``, again if another worker changed it meanwhile; and
 (PostgreSQL, SQLite 3.24+). Each is one or two statements in autocommit, where
 Django's open a transaction around three or four. The rate limits count in it
 (api/throttling.py) when no Redis is configured. Its table is made by
-``migrate`` (api/apps.py), so a fresh database has it.
+``migrate`` (``create_table``), so a fresh database has it; on PostgreSQL it is
+UNLOGGED: a counter is not worth a WAL flush on every write, and a crash that
+empties the table only restarts the rate limits' windows.
 """
 
 from __future__ import annotations
@@ -22,14 +24,31 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends import db
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.management import call_command
 from django.db import connections, router
 from django.utils import timezone
 
 # An add() in this many also deletes the expired entries (Django's cull, which
 # its own set() runs every time, behind a COUNT(*)).
 CULL_ONE_IN = 100
+
+
+def create_table(using: str, **kwargs: Any) -> None:
+    """post_migrate: the table, as ``createcachetable`` makes it; UNLOGGED on PostgreSQL."""
+    call_command("createcachetable", database=using, verbosity=0)
+    config = settings.CACHES["default"]
+    connection = connections[using]
+    if connection.vendor != "postgresql" or config["BACKEND"] != "api.cache.DatabaseCache":
+        return
+    name = str(config["LOCATION"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE oid = to_regclass(%s)", [name])
+        row = cursor.fetchone()
+        if row is not None and row[0] == "p":
+            cursor.execute(f"ALTER TABLE {connection.ops.quote_name(name)} SET UNLOGGED")
 
 
 def _encode(value: Any, protocol: int) -> str:

@@ -6,20 +6,20 @@ from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import User
+from api.cache import create_table
 
 SERVICE_CACHE = {"default": {"BACKEND": "api.cache.DatabaseCache", "LOCATION": "api_cache"}}
 
 
 def create_cache_table() -> None:
     # migrate makes it with the service's settings; the test settings count in memory.
-    call_command("createcachetable", verbosity=0)
+    create_table("default")
 
 
 def closed_port() -> int:
@@ -111,3 +111,12 @@ class DatabaseCacheAddTests(TestCase):
         assert cache.add("gone", 7, timeout=60)
         assert cache.get("gone") == 7
         assert cache.incr("gone") == 8
+
+    def test_on_postgresql_the_table_writes_no_wal(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("UNLOGGED is PostgreSQL's")
+        create_cache_table()
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_cache'")
+            assert cursor.fetchone() == ("u",)
