@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
+from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount, User
 
 
@@ -28,6 +30,8 @@ class RemoteAPIAccountForm(forms.ModelForm[RemoteAPIAccount]):
 
     def clean_access_token(self) -> str:
         token: str = self.cleaned_data["access_token"]
+        if not settings.REMOTE_API_TOKEN_KEYS:
+            raise forms.ValidationError(str(TokenKeyMissing.default_detail))
         if not token and self.instance.pk is None:
             raise forms.ValidationError("A new account needs a token.")
         return token or self.instance.access_token

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from accounts.encryption import EncryptedTextField
+
 
 class User(AbstractUser):
     pass
@@ -26,7 +28,8 @@ class RemoteAPIAccount(models.Model):
 
     SINGLETON_ID = 1
 
-    access_token = models.TextField()
+    # Encrypted at rest (accounts/encryption.py).
+    access_token = EncryptedTextField()
     access_token_expires = models.DateTimeField()
 
     objects = RemoteAPIAccountManager()

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
 from api.locations import created_headers
@@ -33,9 +34,15 @@ class ErrorCode502Enum(models.TextChoices):
     REMOTE_API_FAILED = RefreshFailed.default_code
 
 
+class ErrorCode503AccountEnum(models.TextChoices):
+    DATABASE_UNAVAILABLE = ErrorCode503Enum.DATABASE_UNAVAILABLE.value
+    REMOTE_API_TOKEN_KEY_MISSING = TokenKeyMissing.default_code
+
+
 class ErrorCode503RefreshEnum(models.TextChoices):
     DATABASE_UNAVAILABLE = ErrorCode503Enum.DATABASE_UNAVAILABLE.value
     REMOTE_API_NOT_CONFIGURED = RefreshNotConfigured.default_code
+    REMOTE_API_TOKEN_KEY_MISSING = TokenKeyMissing.default_code
 
 
 class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
@@ -43,6 +50,8 @@ class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
 
     permission_classes = (permissions.IsAdminUser,)
     serializer_class = RemoteAPIAccountSerializer
+    # Without its encryption key the token can be neither stored nor read.
+    error_schemas = {"503": error_response(503, ErrorCode503AccountEnum, "RemoteAPIAccount")}
 
     def get_object(self) -> RemoteAPIAccount:
         account = RemoteAPIAccount.objects.current()

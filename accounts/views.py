@@ -15,12 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
 from api.locations import CreatedLocationMixin
 from api.parsers import JSONParser
+from api.throttling import ScopedThrottle
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
 PASSWORD_CODES = [
@@ -38,7 +38,7 @@ class TokenView(ObtainAuthToken):
 
     parser_classes = (JSONParser,)
     serializer_class = TokenRequestSerializer
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (ScopedThrottle,)
     throttle_scope = "auth"
 
     revoking = False
@@ -88,7 +88,7 @@ class UserViewSet(
     def get_throttles(self) -> list[Any]:
         if self.action == "create":
             self.throttle_scope = "register"
-            return [ScopedRateThrottle()]
+            return [ScopedThrottle()]
         return super().get_throttles()
 
     @action(detail=False, permission_classes=[permissions.IsAuthenticated])

@@ -9,6 +9,8 @@ operation it documents.
   it names none).
 - 413 where the operation reads a body; 403 where a browser session's write may
   fail its CSRF check; a 400 that is no validation error with its codes.
+- 429 only where a rate limit applies; a feature's own codes for a status
+  (``error_schemas`` on its view).
 - Every operation has a summary and says who may call it.
 """
 
@@ -22,10 +24,12 @@ from drf_spectacular.utils import OpenApiParameter
 from drf_standardized_errors.handler import exception_handler as standardized_errors_handler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS
 
 from api.exceptions import TOO_MANY_FIELDS
 from api.pagination import INVALID_CURSOR, INVALID_LIMIT, Pagination
 from api.schema import ErrorResponse400Serializer
+from api.throttling import WriteThrottle
 from integrity import NON_FIELD
 from integrity.rest_framework import AutoSchema as IntegrityAutoSchema
 
@@ -119,6 +123,19 @@ class AutoSchema(IntegrityAutoSchema):
         # rather than leaving it unsaid.
         auth: list[dict[str, Any]] = super().get_auth()
         return auth or [{}]
+
+    def _get_error_response_serializer(self, status_code: str) -> Any:
+        # A view whose feature answers codes of its own for a status declares
+        # their body in ``error_schemas``; the others get the service's.
+        own = getattr(self.view, "error_schemas", {}).get(status_code)
+        return own or super()._get_error_response_serializer(status_code)
+
+    def _should_add_http429_error_response(self) -> bool:
+        # The write limit (api/throttling.py) never answers a read.
+        return any(
+            not (isinstance(throttle, WriteThrottle) and self.method in SAFE_METHODS)
+            for throttle in self.view.get_throttles()
+        )
 
     def _get_http400_serializer(self) -> Any:
         # A 400 that is no validation error is a parse error, or a refusal of

@@ -101,14 +101,23 @@ def _database(url: str) -> dict[str, Any]:
         options.setdefault("keepalives_idle", 2)
         options.setdefault("keepalives_interval", 1)
         options.setdefault("keepalives_count", 2)
-        statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
-        options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
+        # Values travel apart from the SQL text (the extended protocol, unnamed
+        # statements): a refused write's STATEMENT in the server log holds $1, $2,
+        # not the row; and transaction-mode PgBouncer has nothing to lose track of.
+        options.setdefault(
+            "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+        )
+        # No startup `options`: PgBouncer refuses them. The statement timeout is the
+        # role's default in the database, which `migrate` writes (api/db/session.py).
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
         config["CONN_HEALTH_CHECKS"] = True
         # Django's backend, but the health check pings only idle connections.
         config["ENGINE"] = "api.db.postgresql"
     return config
 
+
+# PostgreSQL's statement_timeout for the service's role in its database.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
 
 # A persistent connection that served a request this recently is not pinged
 # before the next one (api/db/postgresql/base.py).
@@ -117,6 +126,34 @@ DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE",
 DATABASES = {
     "default": _database(
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
+}
+
+# The rate limits' counters (api/throttling.py), shared by every worker and host:
+# Redis when REDIS_URL (or CACHE_URL) names one, else the database.
+_REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
+if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL."
+    )
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="constrained"),
+            # A Redis that is down or silent costs a request a fraction of a second.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
+        if _REDIS_URL
+        else {
+            "BACKEND": "api.cache.DatabaseCache",
+            "LOCATION": "api_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
     ),
 }
 
@@ -173,6 +210,8 @@ MIDDLEWARE = [
 
 REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
 REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
+# Fernet keys, comma-separated: the first encrypts the stored token, all decrypt.
+REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
 REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
 REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
 REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
@@ -193,9 +232,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WriteThrottle"],
+    # N/second, minute, hour or day; empty: no limit.
     "DEFAULT_THROTTLE_RATES": {
-        "auth": env.str("THROTTLE_AUTH", default="30/minute"),
-        "register": env.str("THROTTLE_REGISTER", default="30/minute"),
+        "auth": env.str("THROTTLE_AUTH", default="30/minute") or None,
+        "register": env.str("THROTTLE_REGISTER", default="30/minute") or None,
+        "write": env.str("THROTTLE_WRITE", default="120/minute") or None,
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -233,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode413Enum": "api.schema.ErrorCode413Enum.choices",
         "ErrorCode502Enum": "accounts.remote_views.ErrorCode502Enum.choices",
         "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
+        "ErrorCode503AccountEnum": "accounts.remote_views.ErrorCode503AccountEnum.choices",
         "ErrorCode503RefreshEnum": "accounts.remote_views.ErrorCode503RefreshEnum.choices",
         "ScoreTypeEnum": "scoring.serializers.SCORE_TYPE_CHOICES",
     },

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from e2e.image import build_context, run_build_steps
 from e2e.live import (
@@ -83,10 +84,12 @@ def servers(
         ALLOWED_HOSTS=f"127.0.0.1,localhost,{PUBLIC_HOST}",
         DATABASE_URL=database_url,
         DEBUG="0",
+        REMOTE_API_TOKEN_KEYS=Fernet.generate_key().decode(),
         SECRET_KEY=secrets.token_urlsafe(50),
         SECURE_SSL="0",
         THROTTLE_AUTH="10000/minute",
         THROTTLE_REGISTER="10000/minute",
+        THROTTLE_WRITE="10000/minute",
         WEB_CONCURRENCY="2",
     )
     return ServerFactory(env=env, cwd=image_tree, log=server_log)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import subprocess
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -83,3 +84,16 @@ def test_build_context_leaves_out_local_state_and_keeps_the_service() -> None:
 
     assert [path for path in local_state if not ignored(PurePosixPath(path))] == []
     assert [path for path in service if ignored(PurePosixPath(path))] == []
+
+
+def test_compose_web_reaches_postgresql_through_a_plain_transaction_mode_pgbouncer() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]
+    config = configparser.ConfigParser(inline_comment_prefixes=(";",))
+    config.read(ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini")
+
+    assert urlsplit(web["environment"]["DATABASE_URL"]).hostname == "pgbouncer"
+    assert urlsplit(web["environment"]["REDIS_URL"]).hostname == "redis"
+    assert config["pgbouncer"]["pool_mode"] == "transaction"
+    # What e2e/test_pgbouncer.py proves: no setting to paper over the service.
+    assert "ignore_startup_parameters" not in config["pgbouncer"]

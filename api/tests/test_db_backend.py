@@ -5,8 +5,11 @@ from typing import Any
 from unittest import mock
 
 import psycopg
+from django.conf import settings
 from django.db import connection
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
+
+from api.db.session import check_role_settings
 
 
 def serve_request() -> None:
@@ -44,6 +47,10 @@ class IdleHealthCheckTests(TransactionTestCase):
 
     def test_idle_connection_cut_by_the_server_is_replaced_before_use(self) -> None:
         pid = connection.connection.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            if cursor.fetchone()[0] != pid:
+                self.skipTest("behind a pooler, which replaces a server connection itself")
         params = connection.get_connection_params()
         with psycopg.connect(**params, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])
@@ -52,3 +59,32 @@ class IdleHealthCheckTests(TransactionTestCase):
         serve_request()
 
         assert connection.connection.info.backend_pid != pid
+
+
+class StatementTimeoutTests(TransactionTestCase):
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("statement_timeout is PostgreSQL's")
+
+    def test_migrate_makes_the_timeout_the_roles_default_in_the_database(self) -> None:
+        # Not a startup parameter, which PgBouncer refuses: every server connection,
+        # pooled or not, starts with the role's default.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setconfig FROM pg_db_role_setting WHERE setrole = "
+                "(SELECT oid FROM pg_roles WHERE rolname = current_user) AND setdatabase = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            row = cursor.fetchone()
+
+        assert row is not None
+        assert f"statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}" in row[0]
+
+    def test_database_check_is_clean_after_migrate(self) -> None:
+        assert check_role_settings(databases=["default"]) == []
+
+    def test_database_check_reports_a_timeout_migrate_has_not_written(self) -> None:
+        with override_settings(DATABASE_STATEMENT_TIMEOUT_MS=1234):
+            errors = check_role_settings(databases=["default"])
+
+        assert [error.id for error in errors] == ["api.E001"]

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import services
+from accounts.encryption import TokenKeyMissing
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError("The remote API is not configured (REMOTE_API_*).") from None
         except services.RemoteAPIError:
             raise CommandError("The remote API did not issue a token; see the log.") from None
+        except TokenKeyMissing as exc:
+            raise CommandError(str(exc.detail)) from None
         self.stdout.write(
             f"Token {account.access_token_hint} expires at {account.access_token_expires}"
         )

@@ -1,5 +1,6 @@
 """
-Django's PostgreSQL backend, pinging only the connections that sat idle.
+Django's PostgreSQL backend, pinging only the connections that sat idle, with the
+session settings of api/db/session.py.
 
 With CONN_HEALTH_CHECKS, Django sends ``SELECT 1`` before the first query of
 every request that reuses a connection: a round trip that was a fifth of a
@@ -20,7 +21,10 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
+from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base
+
+from api.db.session import check_session
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -28,6 +32,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self.used_in_request = False
         self.answered_at: float | None = None
+
+    def init_connection_state(self) -> None:
+        super().init_connection_state()
+        if self.alias != NO_DB_ALIAS:
+            check_session(self, self.connection)
 
     def close_if_health_check_failed(self) -> None:
         self.used_in_request = True

@@ -1,0 +1,78 @@
+"""
+The remote API token, encrypted at rest with Fernet (``cryptography``).
+
+``REMOTE_API_TOKEN_KEYS`` holds one or more Fernet keys, comma-separated: the
+first encrypts, every one decrypts (``MultiFernet``), so a key is rotated by
+putting a new one first, running ``manage.py rotate_remote_token_key``, and then
+dropping the old one. Without a key the token can be neither stored nor read:
+the API answers 503 ``remote_api_token_key_missing``, never a 500.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+
+class TokenKeyMissing(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The service has no key that encrypts the remote API token (REMOTE_API_TOKEN_KEYS)."
+    )
+    default_code = "remote_api_token_key_missing"
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError:
+        raise ImproperlyConfigured(
+            "REMOTE_API_TOKEN_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), "
+            "comma-separated; make one with "
+            '`python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"`.'
+        ) from None
+
+
+def check_keys() -> None:
+    """At startup: keys that are set must be keys (a typo is not found at the first write)."""
+    if settings.REMOTE_API_TOKEN_KEYS:
+        _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+
+
+def fernet() -> MultiFernet:
+    if not settings.REMOTE_API_TOKEN_KEYS:
+        raise TokenKeyMissing
+    return _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(value: str) -> str:
+    try:
+        return fernet().decrypt(value.encode()).decode()
+    except InvalidToken:
+        raise TokenKeyMissing(
+            "None of the keys in REMOTE_API_TOKEN_KEYS decrypts the stored remote API token."
+        ) from None
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """Text stored as a Fernet token; the model sees the plain text."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return None if value is None else encrypt(value)
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        return None if value is None else decrypt(value)

@@ -1,0 +1,82 @@
+"""
+Rate limits counted in Django's cache, so that one client's limit holds across
+every worker and host: Redis when ``REDIS_URL`` is set, else the database
+cache (api/cache.py). A limit is a fixed window: at most N requests per client
+in each minute (or second, hour, day) of the clock.
+
+When the cache cannot be reached the request goes through and a warning is
+logged: a rate limit is not worth an outage.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
+
+CACHE_ERRORS = (RedisError, DatabaseError, OSError)
+
+
+class SharedRateThrottle(SimpleRateThrottle):
+    # Set by SimpleRateThrottle from the rate; None when the scope has no limit.
+    num_requests: int | None
+    duration: int | None
+    window_ends = 0.0
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        limit, duration = self.num_requests, self.duration
+        if self.rate is None or limit is None or duration is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        window = int(now // duration)
+        self.window_ends = (window + 1) * duration
+        try:
+            count = self._count(f"{self.key}:{window}", duration)
+        except CACHE_ERRORS as exc:
+            logger.warning(
+                "Rate limit %r not applied: the cache is unavailable (%s)",
+                self.scope,
+                type(exc).__name__,
+            )
+            return True
+        return count <= limit
+
+    def _count(self, key: str, duration: int) -> int:
+        # incr is atomic in Redis and in api.cache.DatabaseCache; add is SET NX / an INSERT.
+        try:
+            return int(self.cache.incr(key))
+        except ValueError:  # the window's first request
+            if self.cache.add(key, 1, timeout=duration + 1):
+                return 1
+            return int(self.cache.incr(key))
+
+    def wait(self) -> float | None:
+        return max(self.window_ends - self.timer(), 1.0)
+
+
+class ScopedThrottle(ScopedRateThrottle, SharedRateThrottle):
+    """The view's ``throttle_scope`` (token requests, registration), per client address."""
+
+
+class WriteThrottle(SharedRateThrottle):
+    """Writes of an authenticated user (``THROTTLE_WRITE``), per user, on every route."""
+
+    scope = "write"
+
+    def get_cache_key(self, request: Request, view: APIView) -> Any:
+        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
