@@ -1,10 +1,7 @@
 """
-Settings, read once from the environment (12-factor).
-
-DATABASE_URL   default: the SQLite file db.sqlite3 next to manage.py
-DEBUG          off unless set
-SECRET_KEY     required when DEBUG is off, unless .secret_key holds one
-ALLOWED_HOSTS  comma-separated; localhost only by default
+Settings. The environment is read once, in the block below (12-factor); every
+variable is in the README's configuration table. The settings follow,
+alphabetised.
 """
 
 from __future__ import annotations
@@ -21,14 +18,59 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# --- The environment -------------------------------------------------------------
 env = environ.Env()
-
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+_CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="constrained")
+_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+_DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# A persistent connection that served a request this recently is not pinged
+# before the next one (api/db/postgresql/base.py).
+DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=5.0)
+_DATABASE_SERVER_SIDE_BINDING = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+# PostgreSQL's statement_timeout for the service's role in its database.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
+_DATABASE_TCP_USER_TIMEOUT_MS = env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)
+_DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DEBUG = env.bool("DEBUG", default=False)
+# Seconds a stored Idempotency-Key answers retries; then purge_idempotency_keys deletes it.
+IDEMPOTENCY_KEY_EXPIRY = env.int("IDEMPOTENCY_KEY_EXPIRY", default=24 * 60 * 60)
+# Seconds a request waits for another one with its key before answering 409 (PostgreSQL).
+IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float("IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=5.0)
+_LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+_REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+_REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
+REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
+REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
+REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
+# Fernet keys, comma-separated: the first encrypts the stored token, all decrypt.
+REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
+REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
+REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
+_SECRET_KEY = env.str("SECRET_KEY", default="")
+_SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+# Production behind a TLS-terminating proxy sets SECURE_SSL=1 (HSTS, secure cookies).
+_SECURE_SSL = env.bool("SECURE_SSL", default=False)
+_SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+_SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+# Rate limits: N/second, minute, hour or day; empty: no limit.
+_THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="30/minute") or None
+_THROTTLE_REGISTER = env.str("THROTTLE_REGISTER", default="30/minute") or None
+_THROTTLE_WRITE = env.str("THROTTLE_WRITE", default="120/minute") or None
+# ----------------------------------------------------------------------------------
+
+if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL."
+    )
+
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
 # scripts/serve keeps a generated key in .secret_key, so that every manage.py
 # command on that machine signs with the key the running service uses.
 _KEPT_SECRET_KEY = BASE_DIR / ".secret_key"
-SECRET_KEY = env.str("SECRET_KEY", default="") or (
+SECRET_KEY = _SECRET_KEY or (
     _KEPT_SECRET_KEY.read_text().strip() if _KEPT_SECRET_KEY.is_file() else ""
 )
 if not SECRET_KEY and DEBUG:
@@ -39,11 +81,6 @@ if not SECRET_KEY:
         "or run scripts/serve once, which keeps a generated key in .secret_key."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Production behind a TLS-terminating proxy sets SECURE_SSL=1 (HSTS, secure cookies).
-SECURE_SSL = env.bool("SECURE_SSL", default=False)
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -52,6 +89,70 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+
+# The rate limits' counters (api/throttling.py), shared by every worker and host:
+# Redis when REDIS_URL (or CACHE_URL) names one, else the database.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
+            # A Redis that is down or silent costs a request a fraction of a second.
+            "OPTIONS": {
+                "socket_connect_timeout": _REDIS_TIMEOUT,
+                "socket_timeout": _REDIS_TIMEOUT,
+            },
+        }
+        if _REDIS_URL
+        else {
+            "BACKEND": "api.cache.DatabaseCache",
+            "LOCATION": "api_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    ),
+}
+
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
+
+
+def _database(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = env.db_url_config(url)
+    options: dict[str, Any] = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the writer; IMMEDIATE takes the write lock
+        # when a transaction starts, so two writers queue on the busy timeout
+        # instead of failing with "database is locked" on lock upgrade.
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", _SQLITE_BUSY_TIMEOUT)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Bounded waits: an unreachable database answers 503 quickly instead of
+        # hanging a worker; the statement timeout caps a stuck query.
+        options.setdefault("connect_timeout", _DATABASE_CONNECT_TIMEOUT)
+        # A database that vanishes without closing the connection (a network
+        # partition) is noticed within seconds instead of holding a thread for good.
+        options.setdefault("tcp_user_timeout", _DATABASE_TCP_USER_TIMEOUT_MS)
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", 2)
+        options.setdefault("keepalives_interval", 1)
+        options.setdefault("keepalives_count", 2)
+        # Values travel apart from the SQL text (the extended protocol, unnamed
+        # statements): a refused write's STATEMENT in the server log holds $1, $2,
+        # not the row; and transaction-mode PgBouncer has nothing to lose track of.
+        options.setdefault("server_side_binding", _DATABASE_SERVER_SIDE_BINDING)
+        # No startup `options`: PgBouncer refuses them. The statement timeout is the
+        # role's default in the database, which `migrate` writes (api/db/session.py).
+        config["CONN_MAX_AGE"] = _CONN_MAX_AGE
+        config["CONN_HEALTH_CHECKS"] = True
+        # Django's backend, but the health check pings only idle connections.
+        config["ENGINE"] = "api.db.postgresql"
+    return config
+
+
+DATABASES = {"default": _database(_DATABASE_URL)}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DRF_STANDARDIZED_ERRORS = {
     "ALLOWED_ERROR_STATUS_CODES": [
@@ -75,90 +176,6 @@ DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
-
-
-def _database(url: str) -> dict[str, Any]:
-    config: dict[str, Any] = env.db_url_config(url)
-    options: dict[str, Any] = config.setdefault("OPTIONS", {})
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets readers run beside the writer; IMMEDIATE takes the write lock
-        # when a transaction starts, so two writers queue on the busy timeout
-        # instead of failing with "database is locked" on lock upgrade.
-        options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
-        options.setdefault("transaction_mode", "IMMEDIATE")
-        options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
-    elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Bounded waits: an unreachable database answers 503 quickly instead of
-        # hanging a worker; the statement timeout caps a stuck query.
-        options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
-        # A database that vanishes without closing the connection (a network
-        # partition) is noticed within seconds instead of holding a thread for good.
-        options.setdefault(
-            "tcp_user_timeout", env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)
-        )
-        options.setdefault("keepalives", 1)
-        options.setdefault("keepalives_idle", 2)
-        options.setdefault("keepalives_interval", 1)
-        options.setdefault("keepalives_count", 2)
-        # Values travel apart from the SQL text (the extended protocol, unnamed
-        # statements): a refused write's STATEMENT in the server log holds $1, $2,
-        # not the row; and transaction-mode PgBouncer has nothing to lose track of.
-        options.setdefault(
-            "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
-        )
-        # No startup `options`: PgBouncer refuses them. The statement timeout is the
-        # role's default in the database, which `migrate` writes (api/db/session.py).
-        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-        config["CONN_HEALTH_CHECKS"] = True
-        # Django's backend, but the health check pings only idle connections.
-        config["ENGINE"] = "api.db.postgresql"
-    return config
-
-
-# PostgreSQL's statement_timeout for the service's role in its database.
-DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
-
-# A persistent connection that served a request this recently is not pinged
-# before the next one (api/db/postgresql/base.py).
-DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=5.0)
-
-DATABASES = {
-    "default": _database(
-        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    ),
-}
-
-# The rate limits' counters (api/throttling.py), shared by every worker and host:
-# Redis when REDIS_URL (or CACHE_URL) names one, else the database.
-_REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
-if _REDIS_URL and not _REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(
-        "REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// URL."
-    )
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="constrained"),
-            # A Redis that is down or silent costs a request a fraction of a second.
-            "OPTIONS": {
-                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
-                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
-            },
-        }
-        if _REDIS_URL
-        else {
-            "BACKEND": "api.cache.DatabaseCache",
-            "LOCATION": "api_cache",
-            "OPTIONS": {"MAX_ENTRIES": 10000},
-        }
-    ),
-}
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -179,11 +196,6 @@ INSTALLED_APPS = [
     "scoring",
 ]
 
-# Seconds a stored Idempotency-Key answers retries; then purge_idempotency_keys deletes it.
-IDEMPOTENCY_KEY_EXPIRY = env.int("IDEMPOTENCY_KEY_EXPIRY", default=24 * 60 * 60)
-# Seconds a request waits for another one with its key before answering 409 (PostgreSQL).
-IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float("IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=5.0)
-
 LANGUAGE_CODE = "en-us"
 
 LOGGING = {
@@ -191,7 +203,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
 
 MIDDLEWARE = [
@@ -207,14 +219,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "integrity.idempotency.IdempotencyMiddleware",
 ]
-
-REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
-REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
-# Fernet keys, comma-separated: the first encrypts the stored token, all decrypt.
-REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
-REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
-REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
-REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -233,11 +237,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "api.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WriteThrottle"],
-    # N/second, minute, hour or day; empty: no limit.
     "DEFAULT_THROTTLE_RATES": {
-        "auth": env.str("THROTTLE_AUTH", default="30/minute") or None,
-        "register": env.str("THROTTLE_REGISTER", default="30/minute") or None,
-        "write": env.str("THROTTLE_WRITE", default="120/minute") or None,
+        "auth": _THROTTLE_AUTH,
+        "register": _THROTTLE_REGISTER,
+        "write": _THROTTLE_WRITE,
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -245,17 +248,18 @@ REST_FRAMEWORK = {
 
 ROOT_URLCONF = "api.urls"
 
-if SECURE_SSL:
+if _SECURE_SSL:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = _SECURE_HSTS_SECONDS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = _SECURE_SSL_REDIRECT
     SECURE_REDIRECT_EXEMPT = [r"^api/health/"]
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_SECURE = True
 
 _ERROR_ENUMS = "drf_standardized_errors.openapi_serializers."
+
 SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
@@ -312,16 +316,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
 STATIC_URL = "static/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
     },
 }
-# Production serves the collected, compressed files (scripts/serve and the
-# image run collectstatic); a DEBUG run serves them from the apps directly.
-WHITENOISE_USE_FINDERS = DEBUG
 
 TEMPLATES = [
     {
@@ -339,9 +342,13 @@ TEMPLATES = [
 ]
 
 TIME_ZONE = "UTC"
+
 USE_I18N = True
+
 USE_TZ = True
 
-WSGI_APPLICATION = "api.wsgi.application"
+# Production serves the collected, compressed files (scripts/serve and the
+# image run collectstatic); a DEBUG run serves them from the apps directly.
+WHITENOISE_USE_FINDERS = DEBUG
 
-CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
+WSGI_APPLICATION = "api.wsgi.application"
