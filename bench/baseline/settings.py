@@ -45,6 +45,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "PAGE_SIZE": 20,
 }
+# The accounts app, whose User model the baseline shares, reads its key at startup.
+REMOTE_API_TOKEN_KEYS: list[str] = []
 ROOT_URLCONF = "bench.baseline.urls"
 SECRET_KEY = env.str("SECRET_KEY")
 TEMPLATES = [
