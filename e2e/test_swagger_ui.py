@@ -1,5 +1,6 @@
 """
-Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400;
+Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400,
+for a single create and for a batch;
 it and ReDoc render the schema from what the service serves, asking no other host.
 """
 
@@ -52,8 +53,28 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+@pytest.mark.parametrize(
+    ("operation_id", "path", "body", "expected"),
+    [
+        (
+            "follows_create",
+            "/api/follows/",
+            {"to_user": "SELF"},
+            "social_follow_prevent_self_follow",
+        ),
+        # A batch refused as a whole, its row named in the attr.
+        ("follows_bulk_create", "/api/follows/bulk/", [{"to_user": "SELF"}], '"0.to_user"'),
+    ],
+    ids=["single", "batch"],
+)
 def test_try_it_out_shows_the_self_follow_constraint_error(
-    page: Page, service: LiveServer, user: ApiUser
+    page: Page,
+    service: LiveServer,
+    user: ApiUser,
+    operation_id: str,
+    path: str,
+    body: object,
+    expected: str,
 ) -> None:
     origin = f"{PUBLIC_HOST}:{urlsplit(service.url).port}"
     requested: list[str] = []
@@ -66,19 +87,20 @@ def test_try_it_out_shows_the_self_follow_constraint_error(
     token_auth.get_by_role("button", name="Apply credentials").click()
     expect(token_auth.get_by_role("heading", name="Authorized")).to_be_visible()
     page.locator(".close-modal").click()
-    operation = page.locator("#operations-follows-follows_create")
+    operation = page.locator(f"#operations-follows-{operation_id}")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
-    operation.locator("textarea.body-param__text").fill(json.dumps({"to_user": user.id}))
+    text = json.dumps(body).replace('"SELF"', str(user.id))
+    operation.locator("textarea.body-param__text").fill(text)
     operation.get_by_role("button", name="Execute").click()
 
     live_response = operation.locator(".live-responses-table .response")
     expect(live_response.locator(".response-col_status")).to_have_text("400")
-    expect(live_response.locator(".response-col_description")).to_contain_text(
-        "social_follow_prevent_self_follow"
-    )
+    description = live_response.locator(".response-col_description")
+    expect(description).to_contain_text("social_follow_prevent_self_follow")
+    expect(description).to_contain_text(expected)
     assert any("/drf_spectacular_sidecar/swagger-ui-dist/" in url for url in requested), requested
-    assert any(url.endswith("/api/follows/") for url in requested), requested
+    assert any(url.endswith(path) for url in requested), requested
     outside = [url for url in requested if urlsplit(url).netloc != origin]
     assert not outside, f"requests that left the service: {outside}"
 
