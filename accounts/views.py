@@ -40,6 +40,8 @@ class TokenView(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedThrottle,)
     throttle_scope = "auth"
+    # Its answer is the API token: no second copy in the Idempotency-Key table.
+    idempotency_exempt = True
 
     revoking = False
 

@@ -41,8 +41,8 @@ def main() -> None:
         websockets=False,
         workers=workers,
         blocking_threads=threads,
-        # Requests a worker takes at once: one per thread; more wait, unparsed
-        # beyond their headers, in Granian's queue rather than in a thread.
+        # Connections a worker takes at once (docs/deploying.md): far more than its
+        # threads, so that slow or idle ones wait in Granian, not in a thread.
         backpressure=BACKPRESSURE,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS, keep_alive=True),
         log_access=True,

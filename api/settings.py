@@ -1,7 +1,8 @@
 """
 Settings. The environment is read once, in the block below (12-factor); every
 variable is in the README's configuration table. The settings follow,
-alphabetised.
+alphabetised. The server's own variables (BIND, WEB_CONCURRENCY, WEB_THREADS)
+are read by api/server.py, which starts it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ IDEMPOTENCY_KEY_EXPIRY = env.int("IDEMPOTENCY_KEY_EXPIRY", default=24 * 60 * 60)
 # Seconds a request waits for another one with its key before answering 409 (PostgreSQL).
 IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float("IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=5.0)
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Proxies in front that append to X-Forwarded-For: the client is the address the
+# outermost of them saw (DRF's NUM_PROXIES); 0: the connection's own address.
+_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 _REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 _REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
 REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
@@ -108,7 +112,9 @@ CACHES = {
         else {
             "BACKEND": "api.cache.DatabaseCache",
             "LOCATION": "api_cache",
-            "OPTIONS": {"MAX_ENTRIES": 10000},
+            # Django culls a third of all entries past this many, live counters
+            # included: far above the clients of one window.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     ),
 }
@@ -243,6 +249,7 @@ REST_FRAMEWORK = {
         "write": _THROTTLE_WRITE,
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "NUM_PROXIES": _NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

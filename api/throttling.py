@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
@@ -49,7 +50,8 @@ class SharedRateThrottle(SimpleRateThrottle):
         window = int(now // duration)
         self.window_ends = (window + 1) * duration
         try:
-            count = self._count(f"{self.key}:{window}", duration)
+            with _own_savepoint():
+                count = self._count(f"{self.key}:{window}", duration)
         except cache_errors() as exc:
             logger.warning(
                 "Rate limit %r not applied: the cache is unavailable (%s)",
@@ -70,6 +72,12 @@ class SharedRateThrottle(SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return max(self.window_ends - self.timer(), 1.0)
+
+
+def _own_savepoint() -> AbstractContextManager[Any]:
+    # Inside a request's transaction (an Idempotency-Key's), a counter statement
+    # that fails must not abort the request's own statements: it fails open.
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 class ScopedThrottle(ScopedRateThrottle, SharedRateThrottle):

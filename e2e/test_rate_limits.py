@@ -16,6 +16,7 @@ import pytest
 import redis
 
 from e2e.live import LiveServer, ServerFactory, free_port
+from e2e.needs import skip_or_fail
 from e2e.users import ApiUser, register
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -49,7 +50,7 @@ def cache(request: pytest.FixtureRequest) -> dict[str, str]:
     if request.param == "database":
         return {}
     if not _redis_reachable():
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+        skip_or_fail(f"Redis is not running at {REDIS_URL}")
     return {
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"e2e-{secrets.token_hex(6)}",

@@ -21,6 +21,7 @@ import pytest
 
 from e2e import openapi_generator
 from e2e.live import BIN_DIR, ROOT, LiveServer
+from e2e.needs import skip_or_fail
 from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows, SdkSteps, run_scenario
 
 PACKAGE = "constrained_api_client"
@@ -185,10 +186,7 @@ def generated_typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def steps(request: pytest.FixtureRequest, service: LiveServer) -> Iterator[SdkSteps]:
     name = request.param
     if name != "openapi-python-client" and (missing := openapi_generator.missing_tools()):
-        reason = f"missing: {', '.join(missing)}"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        skip_or_fail(f"missing: {', '.join(missing)}")
     if name == "openapi-python-client":
         with ExitStack() as clients:
             yield OpenapiPythonClientSteps(request.getfixturevalue("sdk"), service.url, clients)

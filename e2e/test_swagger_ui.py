@@ -7,7 +7,6 @@ it and ReDoc render the schema from what the service serves, asking no other hos
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from e2e.live import PUBLIC_HOST, LiveServer
+from e2e.needs import skip_or_fail
 from e2e.users import ApiUser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,10 +36,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does as root)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does as root)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

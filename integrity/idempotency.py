@@ -14,7 +14,9 @@ response. On PostgreSQL it waits at most ``IDEMPOTENCY_KEY_LOCK_TIMEOUT``
 seconds, then answers 409 ``idempotency_key_in_progress``.
 
 Responses of 5xx, 409 and 429 are not stored (the transaction, the request's
-write included, is rolled back): the client should retry those.
+write included, is rolled back): the client should retry those. Only DRF views
+take a key, and not those that set ``idempotency_exempt`` (a view whose answer
+is a secret, such as an API token, that must not be kept in a second table).
 Keys expire after ``IDEMPOTENCY_KEY_EXPIRY`` seconds (24 hours by default);
 ``manage.py purge_idempotency_keys`` deletes the expired ones.
 """
@@ -30,13 +32,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from integrity.models import IdempotencyKey
 
@@ -53,11 +57,18 @@ LOCK_NOT_AVAILABLE = "55P03"
 INVALID = "idempotency_key_invalid"
 REUSED = "idempotency_key_reused"
 IN_PROGRESS = "idempotency_key_in_progress"
+UNAVAILABLE = "database_unavailable"
 MESSAGES = {
     INVALID: "The Idempotency-Key header must be 1 to 255 visible ASCII characters.",
     REUSED: "This Idempotency-Key was used for another request.",
     IN_PROGRESS: "A request with this Idempotency-Key is still in progress. Retry later.",
+    UNAVAILABLE: "The database is unavailable. Try again shortly.",
 }
+
+
+class KeyTaken(Exception):
+    """Another request committed this user's key first."""
+
 
 DEFAULT_EXPIRY = 24 * 60 * 60
 DEFAULT_LOCK_TIMEOUT = 5.0
@@ -82,7 +93,19 @@ def fingerprint(request: HttpRequest) -> str:
 
 def error_response(code: str, status: int) -> JsonResponse:
     errors = [{"code": code, "detail": MESSAGES[code], "attr": None}]
-    return JsonResponse({"type": "client_error", "errors": errors}, status=status)
+    kind = "server_error" if status >= 500 else "client_error"
+    return JsonResponse({"type": kind, "errors": errors}, status=status)
+
+
+def takes_key(request: HttpRequest) -> bool:
+    """The request goes to a DRF view that does not set ``idempotency_exempt``."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    view = getattr(match.func, "cls", None)  # the class DRF's as_view() was called on
+    is_api_view = isinstance(view, type) and issubclass(view, APIView)
+    return is_api_view and not getattr(view, "idempotency_exempt", False)
 
 
 def authenticated_user(request: HttpRequest) -> Any:
@@ -110,25 +133,29 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None:
+        if request.method != "POST" or key is None or not takes_key(request):
             return self.get_response(request)
         if not _KEY.match(key):
             return error_response(INVALID, 422)
-        user = authenticated_user(request)
-        if user is None:
-            return self.get_response(request)
         try:
-            print_ = fingerprint(request)
-        except RequestDataTooBig:
-            return self.get_response(request)
-        return self.once(request, user, key, print_)
+            user = authenticated_user(request)
+            if user is None:
+                return self.get_response(request)
+            try:
+                print_ = fingerprint(request)
+            except RequestDataTooBig:
+                return self.get_response(request)
+            return self.once(request, user, key, print_)
+        except (OperationalError, InterfaceError):
+            # Outside DRF's handler: the answer it gives when the database is out of reach.
+            return error_response(UNAVAILABLE, 503)
 
     def once(self, request: HttpRequest, user: Any, key: str, print_: str) -> HttpResponse:
         for _attempt in range(3):
             try:
                 return self.run(request, user, key, print_)
-            except IntegrityError:
-                pass  # the key is taken
+            except KeyTaken:
+                pass
             except OperationalError as exc:
                 if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
                     return error_response(IN_PROGRESS, 409)
@@ -162,7 +189,15 @@ class IdempotencyMiddleware:
 
 
 def claim_key(user: Any, key: str, print_: str) -> IdempotencyKey:
-    """INSERT the key, or raise IntegrityError: it is taken (committed by another request)."""
+    """INSERT the key, or raise KeyTaken: another request committed it."""
+    try:
+        return _insert_key(user, key, print_)
+    except IntegrityError:
+        # The enclosing transaction is rolled back as KeyTaken leaves it.
+        raise KeyTaken from None
+
+
+def _insert_key(user: Any, key: str, print_: str) -> IdempotencyKey:
     if connection.vendor != "postgresql":
         # SQLite's BEGIN IMMEDIATE already waits for the other writer.
         return IdempotencyKey.objects.create(user=user, key=key, fingerprint=print_)

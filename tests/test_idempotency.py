@@ -118,6 +118,31 @@ class IdempotencyKeyTests(APITestCase):
         assert again.json() == first.json()
         assert Score.objects.count() == 1
 
+    def test_token_request_is_never_stored_nor_replayed(self) -> None:
+        # Its answer is a secret, and a revoked token must not come back from a replay.
+        user = User.objects.create_user("carol", password="a long passphrase")
+        client = APIClient(headers={"Authorization": f"Token {Token.objects.create(user=user)}"})
+        body = {"username": "carol", "password": "a long passphrase"}
+
+        first = post(client, "/api/auth/token/", body)
+        client.delete("/api/auth/token/")
+        again = post(client, "/api/auth/token/", body)
+
+        assert first.status_code == again.status_code == 200
+        assert "Idempotent-Replayed" not in again
+        assert again.json()["token"] != first.json()["token"]
+        assert not IdempotencyKey.objects.exists()
+
+    def test_admin_and_other_plain_django_views_ignore_the_key(self) -> None:
+        staff = User.objects.create_user("root", is_staff=True, is_superuser=True)
+        client = APIClient()
+        client.force_login(staff)
+
+        response = client.post("/admin/logout/", headers={"Idempotency-Key": "k"})
+
+        assert response.status_code == 200
+        assert not IdempotencyKey.objects.exists()
+
     def test_malformed_key_is_422_invalid(self) -> None:
         for key in ["", "has space", "x" * 256, "caf\u00e9"]:
             with self.subTest(key=key):
