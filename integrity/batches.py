@@ -29,7 +29,7 @@ from django.db.models import Model
 
 from integrity.rules import Rule, foreign_key_rule, is_enforced_foreign_key
 from integrity.violations import identify_violation
-from integrity.writes import checked_write
+from integrity.writes import checked_write, set_constraints, sqlite_key_violations
 
 M = TypeVar("M", bound=Model)
 
@@ -104,7 +104,7 @@ def find_refused_rows(
     try:
         with transaction.atomic(using=using):
             if has_keys and connection.vendor == "postgresql":
-                _set_constraints(connection, "IMMEDIATE")
+                set_constraints(connection, "IMMEDIATE")
             for index, instance in enumerate(instances):
                 try:
                     with transaction.atomic(using=using):
@@ -114,16 +114,11 @@ def find_refused_rows(
             if has_keys and connection.vendor == "sqlite":
                 refused.update(_sqlite_key_violations(connection, model, instances, refused))
             if has_keys and connection.vendor == "postgresql" and nested:
-                _set_constraints(connection, "DEFERRED")
+                set_constraints(connection, "DEFERRED")
             transaction.set_rollback(True, using=using)
     finally:
         _forget(instances)
     return [refused[index] for index in sorted(refused)]
-
-
-def _set_constraints(connection: BaseDatabaseWrapper, mode: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
 def _sqlite_key_violations(
@@ -135,17 +130,9 @@ def _sqlite_key_violations(
     # One check of the table: SQLite reports each row by its rowid, which is
     # the primary key of a table whose key is an integer.
     index_of = {instance.pk: index for index, instance in enumerate(instances)}
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA foreign_key_check({table})")
-        violations = cursor.fetchall()
-        if not violations:
-            return {}
-        cursor.execute(f"PRAGMA foreign_key_list({table})")
-        columns = {row[0]: row[3] for row in cursor.fetchall()}
     found: dict[int, RefusedRow] = {}
-    for _table, rowid, _parent, key_id in violations:
+    for rowid, column in sqlite_key_violations(connection, model):
         index = index_of.get(rowid)
         if index is not None and index not in refused and index not in found:
-            found[index] = RefusedRow(index, foreign_key_rule(model, columns.get(key_id, "")))
+            found[index] = RefusedRow(index, foreign_key_rule(model, column))
     return found

@@ -50,20 +50,36 @@ def check_deferred(connection: BaseDatabaseWrapper, model: type[Model]) -> None:
         # At the outermost level the COMMIT checks them and reports the
         # constraint; inside a savepoint nothing would until the request ends.
         if connection.savepoint_ids:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            set_constraints(connection, "IMMEDIATE")
+            set_constraints(connection, "DEFERRED")
     elif connection.vendor == "sqlite":
         # SQLite's own COMMIT error names no constraint; its check pragma does.
-        db_table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA foreign_key_check({connection.ops.quote_name(db_table)})")
-            violation = cursor.fetchone()
-            if violation is None:
-                return
-            cursor.execute(f"PRAGMA foreign_key_list({connection.ops.quote_name(db_table)})")
-            columns = {row[0]: row[3] for row in cursor.fetchall()}
-        rule = foreign_key_rule(model, columns.get(violation[3], ""))
+        violations = sqlite_key_violations(connection, model)
+        if not violations:
+            return
+        _rowid, column = violations[0]
+        rule = foreign_key_rule(model, column)
         if rule is not None:
             raise KnownViolation(rule)
         raise IntegrityError("FOREIGN KEY constraint failed")
+
+
+def set_constraints(connection: BaseDatabaseWrapper, mode: str) -> None:
+    """PostgreSQL: check the deferrable constraints at each statement, or at COMMIT."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS ALL {mode}")
+
+
+def sqlite_key_violations(
+    connection: BaseDatabaseWrapper, model: type[Model]
+) -> list[tuple[int, str]]:
+    """SQLite: the rows of the model's table whose foreign key names no row, by rowid and column."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA foreign_key_check({table})")
+        violations = cursor.fetchall()
+        if not violations:
+            return []
+        cursor.execute(f"PRAGMA foreign_key_list({table})")
+        columns = {row[0]: row[3] for row in cursor.fetchall()}
+    return [(rowid, columns.get(key_id, "")) for _table, rowid, _parent, key_id in violations]
