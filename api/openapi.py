@@ -32,6 +32,7 @@ from api.schema import ErrorResponse400Serializer
 from api.throttling import WriteThrottle
 from integrity import NON_FIELD
 from integrity.rest_framework import AutoSchema as IntegrityAutoSchema
+from integrity.rest_framework.bulk import BULK_ACTION, is_bulk_create
 
 LOCATION = OpenApiParameter(
     "Location",
@@ -49,7 +50,7 @@ _ACTION_SUMMARIES = {
     "update": "Replace {a} {name}",
     "partial_update": "Update {a} {name}",
     "destroy": "Delete {a} {name}",
-    "bulk": "Create many {plural} at once, all or none",
+    BULK_ACTION: "Create many {plural} at once, all or none",
 }
 # The action a plain APIView's method stands for.
 _METHOD_ACTIONS = {
@@ -76,7 +77,7 @@ class AutoSchema(IntegrityAutoSchema):
     def get_override_parameters(self) -> list[Any]:
         # A response header of the 201s only: an operation without one shows none.
         parameters = super().get_override_parameters()
-        if getattr(self.view, "action", None) == "bulk":
+        if is_bulk_create(self.view):
             return parameters
         return [*parameters, LOCATION]
 

@@ -49,6 +49,23 @@ def documented_codes(
     return set(resolve(document, error["properties"]["code"])["enum"])
 
 
+def documented_400(document: dict[str, Any], operation: dict[str, Any]) -> set[tuple[str, str]]:
+    """The (attr, code) pairs an operation's 400 lists."""
+    body = resolve(document, operation["responses"]["400"]["content"]["application/json"]["schema"])
+    found: set[tuple[str, str]] = set()
+    for variant in body.get("oneOf", [body]):
+        error = resolve(document, resolve(document, variant)["properties"]["errors"]["items"])
+        # A batch's row errors are anyOf: no attr value dispatches them.
+        for component in error.get("oneOf", error.get("anyOf", [error])):
+            properties = resolve(document, component)["properties"]
+            attrs = properties["attr"].get("enum", [])
+            if properties["attr"].get("pattern") == "^[0-9]+$":
+                attrs = ["<index>"]  # a batch's whole row
+            codes = resolve(document, properties["code"]).get("enum", [])
+            found.update((attr, code) for attr in attrs for code in codes)
+    return found
+
+
 class OversizedBodyTests(APITestCase):
     def test_every_operation_that_takes_a_body_documents_413(self) -> None:
         document = schema()
@@ -110,6 +127,47 @@ class QueryStringTests(APITestCase):
                 assert by_attr["limit"] == {"invalid"}
                 # Too many query parameters: a validation error of the request as a whole.
                 assert "too_many_fields" in by_attr["non_field_errors"]
+                limit = next(p for p in operation["parameters"] if p["name"] == "limit")
+                assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 100)
+
+    def test_every_operation_documents_too_many_fields(self) -> None:
+        document = schema()
+        for method, path, operation in operations(document):
+            with self.subTest(f"{method} {path}"):
+                assert ("non_field_errors", "too_many_fields") in documented_400(
+                    document, operation
+                )
+
+
+class CreatedTests(APITestCase):
+    def test_every_201_names_its_location(self) -> None:
+        document = schema()
+        singles = [
+            (method, path, operation["responses"]["201"])
+            for method, path, operation in operations(document)
+            if "201" in operation["responses"] and not path.endswith("/bulk/")
+        ]
+
+        assert len(singles) == 8
+        for method, path, response in singles:
+            assert response["headers"]["Location"]["schema"]["format"] == "uri", (method, path)
+
+    def test_a_batch_201_names_no_location(self) -> None:
+        batches = [op for _, path, op in operations(schema()) if path.endswith("/bulk/")]
+
+        assert len(batches) == 4
+        for operation in batches:
+            assert "Location" not in operation["responses"]["201"].get("headers", {})
+
+    def test_token_revocation_and_bearer_tokens_are_documented(self) -> None:
+        document = schema()
+        revoke = document["paths"]["/api/auth/token/"]["delete"]
+
+        assert "204" in revoke["responses"]
+        assert "401" in revoke["responses"]
+        assert {"tokenAuth": []} in revoke["security"]
+        assert {"bearerAuth": []} in revoke["security"]
+        assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
 class OperationTests(APITestCase):

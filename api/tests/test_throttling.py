@@ -58,6 +58,25 @@ class WriteThrottleTests(APITestCase):
         assert self.client.get("/api/follows/").status_code == 200
 
 
+@override_settings(CACHES=SERVICE_CACHE)
+class LoginThrottleTests(APITestCase):
+    def setUp(self) -> None:
+        create_cache_table()
+        cache.clear()
+        self.enterContext(mock.patch.dict(SimpleRateThrottle.THROTTLE_RATES, {"auth": "3/day"}))
+
+    def login(self, forwarded_for: str) -> int:
+        body = {"username": "nobody", "password": "wrong"}
+        headers = {"X-Forwarded-For": forwarded_for}
+        return self.client.post("/api/auth/token/", body, headers=headers).status_code
+
+    def test_a_client_cannot_pick_a_new_identity_with_x_forwarded_for(self) -> None:
+        # NUM_PROXIES=0 (the default): the connection's address, whatever the header says.
+        answers = [self.login(f"203.0.113.{n}") for n in range(4)]
+
+        assert answers == [400, 400, 400, 429]
+
+
 class UnreachableRedisTests(APITestCase):
     def test_token_requests_go_through_and_the_skipped_limit_is_logged(self) -> None:
         down = {

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrity.batches import MAX_BATCH_ROWS, BatchRefused, insert_batch
+from integrity.rest_framework.errors import rule_error
 from integrity.rest_framework.serializers import ConstraintModelSerializer
-from integrity.rules import GENERIC_CODE, GENERIC_MESSAGE, NON_FIELD
 
 M = TypeVar("M", bound=Model)
 
@@ -57,11 +57,7 @@ class BulkListSerializer(serializers.ListSerializer, Generic[M]):  # type: ignor
         except BatchRefused as refused:
             errors: dict[str, list[ErrorDetail]] = {}
             for row in refused.rows:
-                if row.rule is None:
-                    attr, detail = NON_FIELD, ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)
-                else:
-                    attr = self.child.error_attr(row.rule)
-                    detail = ErrorDetail(row.rule.message, code=row.rule.code)
+                attr, detail = rule_error(row.rule, self.child.error_attr)
                 errors.setdefault(f"{row.index}.{attr}", []).append(detail)
             raise serializers.ValidationError(errors) from None
 

@@ -27,13 +27,20 @@ def default_error_attr(rule: Rule) -> str:
     return rule.field or NON_FIELD
 
 
+def rule_error(
+    rule: Rule | None, error_attr: ErrorAttr = default_error_attr
+) -> tuple[str, ErrorDetail]:
+    """The attr and detail of a broken rule; ``None``, a rule the models do not declare."""
+    if rule is None:
+        return NON_FIELD, ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)
+    return error_attr(rule), ErrorDetail(rule.message, code=rule.code)
+
+
 def violation_error(
     exc: IntegrityError, error_attr: ErrorAttr = default_error_attr
 ) -> ValidationError:
-    rule = identify_violation(exc)
-    if rule is None:
-        return ValidationError({NON_FIELD: [ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)]})
-    return ValidationError({error_attr(rule): [ErrorDetail(rule.message, code=rule.code)]})
+    attr, detail = rule_error(identify_violation(exc), error_attr)
+    return ValidationError({attr: [detail]})
 
 
 @contextmanager
