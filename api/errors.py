@@ -9,37 +9,36 @@ bad Host header, a CSRF failure on a plain view) answer in the same
 from __future__ import annotations
 
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from api.exceptions import TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE
 from integrity import NON_FIELD
+from integrity.envelope import error_response
+
+BAD_REQUEST = "bad_request"
+BAD_REQUEST_MESSAGE = "Bad request."
 
 
-def error_response(status: int, code: str, detail: str) -> JsonResponse:
-    kind = "server_error" if status >= 500 else "client_error"
-    body = {"type": kind, "errors": [{"code": code, "detail": detail, "attr": None}]}
-    return JsonResponse(body, status=status)
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, TooManyFieldsSent):
         # As a DRF view answers it (api.exceptions).
-        error = {"code": TOO_MANY_FIELDS, "detail": TOO_MANY_FIELDS_MESSAGE, "attr": NON_FIELD}
-        return JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
-    return error_response(400, "bad_request", "Bad request.")
+        return error_response(
+            400, TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE, NON_FIELD, "validation_error"
+        )
+    return error_response(400, BAD_REQUEST, BAD_REQUEST_MESSAGE)
 
 
-def permission_denied(request: HttpRequest, exception: Exception) -> JsonResponse:
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return error_response(403, "permission_denied", "You do not have permission to do this.")
 
 
-def not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return error_response(404, "not_found", "Not found.")
 
 
-def server_error(request: HttpRequest) -> JsonResponse:
+def server_error(request: HttpRequest) -> HttpResponse:
     return error_response(500, "error", "A server error occurred.")
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_response(403, "csrf_failed", "CSRF verification failed.")

@@ -2,14 +2,16 @@
 The service's exception handler: integrity's (drf-standardized-errors' envelope,
 a rule violation as a 400), plus what the service adds: a body over the size
 limit is a 413, too many query parameters a 400, a database that cannot be
-reached a 503, not a 500.
+reached a 503, not a 500; and a documented 5xx is logged as one line.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError, InterfaceError, OperationalError
+from django.utils.log import log_response
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
+from rest_framework.response import Response
 
 from integrity import NON_FIELD
 from integrity.rest_framework import ExceptionHandler as IntegrityExceptionHandler
@@ -52,3 +54,23 @@ class ExceptionHandler(IntegrityExceptionHandler):
         if isinstance(exc, (OperationalError, InterfaceError)):
             return DatabaseUnavailable()
         return super().convert_known_exceptions(exc)
+
+    def report_exception(self, exc: APIException, response: Response) -> None:
+        # A documented 502 or 503 (the database, the remote API, a missing key) is
+        # the service answering as designed: one line, what and where, no traceback
+        # and no error-tracker signal. A 500 is a bug and is reported in full.
+        if exc.status_code == 500 or exc.status_code < 500:
+            super().report_exception(exc, response)
+            return
+        request = getattr(self.context.get("request"), "_request", None)
+        cause = "" if self.exc is exc else f", from {type(self.exc).__name__}"
+        log_response(
+            "%s: %s (%s%s: %s)",
+            response.status_text,
+            getattr(request, "path", ""),
+            exc.get_codes(),
+            cause,
+            exc.detail,
+            response=response,
+            request=request,
+        )

@@ -26,12 +26,14 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 
-from api.exceptions import TOO_MANY_FIELDS
+from api.errors import BAD_REQUEST, BAD_REQUEST_MESSAGE
+from api.exceptions import TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE
 from api.pagination import INVALID_CURSOR, INVALID_LIMIT, Pagination
 from api.schema import ErrorResponse400Serializer
 from api.throttling import WriteThrottle
 from integrity import NON_FIELD
 from integrity.rest_framework import AutoSchema as IntegrityAutoSchema
+from integrity.rest_framework import describe_error_codes as describe_integrity_codes
 from integrity.rest_framework.bulk import BULK_ACTION, is_bulk_create
 
 LOCATION = OpenApiParameter(
@@ -120,10 +122,20 @@ class AutoSchema(IntegrityAutoSchema):
         return getattr(meta, "model", None)
 
     def get_auth(self) -> list[dict[str, Any]]:
-        # An operation that takes no credentials says so (`security: [{}]`)
-        # rather than leaving it unsaid.
+        # An operation anyone may call says so with `security: []` (get_operation):
+        # Swagger UI shows it without a lock, and an SDK sends it no credentials.
         auth: list[dict[str, Any]] = super().get_auth()
-        return auth or [{}]
+        return [] if {} in auth else auth
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and not operation.get("security"):
+            operation["security"] = []
+        return operation
+
+    def _should_add_http401_error_response(self) -> bool:
+        # A public operation still answers 401 to a credential that is wrong.
+        return any(super().get_auth())
 
     def _get_error_response_serializer(self, status_code: str) -> Any:
         # A view whose feature answers codes of its own for a status declares
@@ -168,3 +180,14 @@ class AutoSchema(IntegrityAutoSchema):
             isinstance(authenticator, SessionAuthentication)
             for authenticator in self.view.get_authenticators()
         )
+
+
+def describe_error_codes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """integrity's hook, with the messages of the codes the service adds."""
+    extra = {
+        TOO_MANY_FIELDS: TOO_MANY_FIELDS_MESSAGE,
+        INVALID_CURSOR: str(Pagination.invalid_cursor_message),
+        BAD_REQUEST: BAD_REQUEST_MESSAGE,
+        "parse_error": "JSON parse error - <what is wrong>.",
+    }
+    return describe_integrity_codes(result, extra=extra, **kwargs)

@@ -26,12 +26,17 @@ HEADER_READ_TIMEOUT_MS = 10_000
 BACKPRESSURE = 1000
 
 
+def default_threads() -> int:
+    """Granian's own bound (it warns above it): twice the cores, and one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 def main() -> None:
     # The WSGI application, "module:name": the service's unless a test names its own.
     target = sys.argv[1] if len(sys.argv) > 1 else "api.wsgi:application"
     host, _, port = os.environ.get("BIND", "0.0.0.0:8000").rpartition(":")
     workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
-    threads = int(os.environ.get("WEB_THREADS", "16"))
+    threads = int(os.environ.get("WEB_THREADS", str(default_threads())))
     Granian(
         target,
         address=host.strip("[]") or "0.0.0.0",  # noqa: S104 (a container listens on all)

@@ -46,11 +46,14 @@ _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 _NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 _REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 _REDIS_URL = env.str("REDIS_URL", default="") or env.str("CACHE_URL", default="")
+# Bytes of a request body the service did not read (a 401, 405, 413 ...) that are
+# read and dropped so the connection stays usable; a longer body closes it (api/wsgi.py).
+REQUEST_BODY_DRAIN_MAX = env.int("REQUEST_BODY_DRAIN_MAX", default=10 * 1024 * 1024)
 REMOTE_API_PASSWORD = env.str("REMOTE_API_PASSWORD", default="")
 REMOTE_API_REFRESH_MARGIN = env.int("REMOTE_API_REFRESH_MARGIN", default=300)
 REMOTE_API_TIMEOUT = env.float("REMOTE_API_TIMEOUT", default=5.0)
 # Fernet keys, comma-separated: the first encrypts the stored token, all decrypt.
-REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
+_REMOTE_API_TOKEN_KEYS = env.list("REMOTE_API_TOKEN_KEYS", default=[])
 REMOTE_API_TOKEN_URL = env.str("REMOTE_API_TOKEN_URL", default="")
 REMOTE_API_USERNAME = env.str("REMOTE_API_USERNAME", default="")
 _SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -76,6 +79,12 @@ _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: 
 _KEPT_SECRET_KEY = BASE_DIR / ".secret_key"
 SECRET_KEY = _SECRET_KEY or (
     _KEPT_SECRET_KEY.read_text().strip() if _KEPT_SECRET_KEY.is_file() else ""
+)
+# Likewise the key that encrypts the stored remote API token, when
+# REMOTE_API_TOKEN_KEYS names none (production names its own).
+_KEPT_TOKEN_KEY = BASE_DIR / ".remote_api_token_key"
+REMOTE_API_TOKEN_KEYS = _REMOTE_API_TOKEN_KEYS or (
+    [_KEPT_TOKEN_KEY.read_text().strip()] if _KEPT_TOKEN_KEY.is_file() else []
 )
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = _DEV_SECRET_KEY
@@ -207,8 +216,15 @@ LANGUAGE_CODE = "en-us"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line": {"()": "api.logs.OneLine"}},
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
 
@@ -218,7 +234,8 @@ MIDDLEWARE = [
     # Django's session, auth and messages middleware, passed over by API requests
     # without a session cookie (api/middleware.py).
     "api.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a path without its slash is a 308, which keeps a write's body.
+    "api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "api.middleware.AuthenticationMiddleware",
     "api.middleware.MessageMiddleware",
@@ -295,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "integrity.rest_framework.forbid_unknown_fields",
         "integrity.rest_framework.document_batches",
         "integrity.rest_framework.document_idempotency",
+        "api.openapi.describe_error_codes",
     ],
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,

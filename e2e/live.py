@@ -29,7 +29,7 @@ BIN_DIR = Path(sys.executable).parent
 PUBLIC_HOST = "api.e2e.test"
 # pytest-django points DJANGO_SETTINGS_MODULE at the test settings; the live service
 # runs the real ones. The rest each caller sets, or leaves out on purpose.
-_NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY")
+_NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "REMOTE_API_TOKEN_KEYS")
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pexpect
 import psycopg
 import pytest
 from psycopg import sql
@@ -74,12 +74,12 @@ class Clone:
     def run(self, command: str) -> str:
         local = command.replace(README_ADDRESS, self.server.url.removeprefix("http://"))
         env = {key: value for key, value in self.server.env.items() if key != "BIND"}
-        if "manage.py createsuperuser" in command:
-            return self._answer_prompts(local, env)
+        # No terminal: stdin is closed, as in a script or a container's shell.
         result = subprocess.run(  # noqa: S603 (the README's own commands)
             ["bash", "-c", local],  # noqa: S607
             cwd=self.path,
             env=env,
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=120,
@@ -87,22 +87,6 @@ class Clone:
         )
         assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
         return result.stdout
-
-    def _answer_prompts(self, command: str, env: dict[str, str]) -> str:
-        # Interactive, as a person types it.
-        session = pexpect.spawn("bash", ["-c", command], cwd=self.path, env=env, encoding="utf-8")
-        for prompt, answer in [
-            ("Username", "admin"),
-            ("Email address", ""),
-            ("Password:", ADMIN_PASSWORD),
-            (r"Password \(again\):", ADMIN_PASSWORD),
-        ]:
-            session.expect(prompt, timeout=60)
-            session.sendline(answer)
-        session.expect(pexpect.EOF, timeout=60)
-        session.close()
-        assert session.exitstatus == 0, session.before
-        return str(session.before)
 
 
 def _copy_of_working_tree(target: Path) -> Path:
@@ -154,11 +138,30 @@ def test_readme_commands_run_as_printed_after_scripts_serve(clone: Clone) -> Non
             "/api/auth/token/", json={"username": "admin", "password": ADMIN_PASSWORD}
         )
         assert admin.status_code == 200, admin.text
+        staff = {"Authorization": f"Token {admin.json()['token']}"}
         # A staff-only route answers the superuser: 404 while no account is set.
-        account = http.get(
-            "/api/remote-api-account/", headers={"Authorization": f"Token {admin.json()['token']}"}
-        )
+        account = http.get("/api/remote-api-account/", headers=staff)
         assert account.status_code == 404, account.text
+        # The quick start keeps a key for the stored token: every resource works.
+        stored = http.put(
+            "/api/remote-api-account/",
+            json={"access_token": "remote-token-1234", "access_token_expires": "2099-01-01T00:00"},
+            headers=staff,
+        )
+        assert stored.status_code == 201, stored.text
+        assert http.get("/api/remote-api-account/", headers=staff).json()["access_token_hint"] == (
+            "…1234"
+        )
+    # manage.py finds the same key: the stored token is re-encrypted, not lost.
+    rotated = clone.run(".venv/bin/python manage.py rotate_remote_token_key")
+    assert "Re-encrypted 1 stored token(s)" in rotated
+
+
+def test_the_kept_keys_are_readable_by_their_owner_only(clone: Clone) -> None:
+    for name in (".secret_key", ".remote_api_token_key"):
+        kept = clone.path / name
+        assert kept.read_text().strip(), name
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600, name
 
 
 def test_api_root_links_every_resource_and_the_docs(clone: Clone) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable
 
 import httpx
 
+from e2e.live import LiveServer, ServerFactory
 from e2e.users import ApiUser
 
 # What a database's own error text looks like, on SQLite and PostgreSQL.
@@ -126,3 +128,52 @@ def test_a_password_with_surrounding_spaces_signs_in_as_registered(http: httpx.C
 
     assert created.status_code == 201, created.text
     assert token.status_code == 200, token.text
+
+
+def test_a_refused_host_and_a_documented_503_are_one_log_line_each(
+    servers: ServerFactory, staff_user: ApiUser
+) -> None:
+    # Anyone can send a Host the service does not serve; the quick start's
+    # missing-key 503 is the service answering as designed. Neither is a traceback.
+    with servers.start("without-a-token-key", REMOTE_API_TOKEN_KEYS="") as server:
+        with server.client() as http:
+            refused = http.get("/api/health/live/", headers={"Host": "evil.example"})
+            unavailable = http.put(
+                "/api/remote-api-account/",
+                json={"access_token": "t", "access_token_expires": "2099-01-01T00:00:00Z"},
+                headers=staff_user.authorization,
+            )
+        lines = _lines_logged_by(server, until='"PUT /api/remote-api-account/')
+
+    assert refused.status_code == 400
+    assert unavailable.status_code == 503
+    assert unavailable.json()["errors"][0]["code"] == "remote_api_token_key_missing"
+    assert "Traceback" not in "".join(lines)
+    assert sum("Invalid HTTP_HOST header" in line for line in lines) == 1
+    assert sum("Service Unavailable: /api/remote-api-account/" in line for line in lines) == 1
+
+
+def _lines_logged_by(server: LiveServer, until: str) -> list[str]:
+    deadline = time.monotonic() + 10
+    while True:
+        text = server.log.read_text(errors="replace")
+        if until in text or time.monotonic() > deadline:
+            return text.splitlines()
+        time.sleep(0.1)
+
+
+def test_a_write_to_a_path_without_its_slash_is_redirected_with_its_body(
+    http: httpx.Client, make_user: Callable[[], ApiUser]
+) -> None:
+    follower, followed = make_user(), make_user()
+
+    response = http.post(
+        "/api/follows",
+        json={"to_user": followed.id},
+        headers=follower.authorization,
+        follow_redirects=True,
+    )
+
+    assert [answer.status_code for answer in response.history] == [308]
+    assert response.status_code == 201, response.text
+    assert response.json()["to_user"] == followed.id

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from urllib.parse import urlsplit
 
+from api.server import default_threads
 from e2e.live import LiveServer
 
 SLOWLORIS = 64
-SLOW_BODIES = 8
+# Fewer than one worker's threads (WEB_THREADS' default): each holds one.
+SLOW_BODIES = min(8, default_threads() - 1)
 NORMAL_REQUESTS = 20
 # The bound a normal request is held to while the slow clients trickle.
 ANSWER_WITHIN_SECONDS = 1.0

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
@@ -42,6 +42,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from integrity import envelope
 from integrity.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -91,10 +92,8 @@ def fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def error_response(code: str, status: int) -> JsonResponse:
-    errors = [{"code": code, "detail": MESSAGES[code], "attr": None}]
-    kind = "server_error" if status >= 500 else "client_error"
-    return JsonResponse({"type": kind, "errors": errors}, status=status)
+def error_response(code: str, status: int) -> HttpResponse:
+    return envelope.error_response(status, code, MESSAGES[code])
 
 
 def takes_key(request: HttpRequest) -> bool:

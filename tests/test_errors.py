@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponseBase
 from django.test import TestCase, override_settings
 from rest_framework.test import APIClient, APITestCase
+
+from accounts.models import User
 
 
 def assert_error_shape(body: dict[str, object], kind: str, code: str) -> None:
@@ -50,6 +55,64 @@ class ErrorShapeTests(APITestCase):
 
         assert response.status_code == 400
         assert_error_shape(response.json(), "client_error", "bad_request")
+
+    def test_every_error_body_is_written_alike_whoever_answers(self) -> None:
+        # DRF's views, Django's error views and the Idempotency-Key middleware:
+        # the same bytes for the same body (compact JSON, as DRF's renderer).
+        user = User.objects.create_user("writer")
+        self.client.force_authenticate(user)
+        answers = {
+            "a DRF 405": self.client.put("/api/follows/", {}),
+            "a DRF 400": self.client.post("/api/follows/", {"to_user": "x"}),
+            "the root 404": self.client.get("/no-such-page"),
+            "the bad-host 400": self.client.get("/api/", HTTP_HOST="evil.example"),
+            "the Idempotency-Key 422": self.client.post(
+                "/api/follows/", {}, HTTP_IDEMPOTENCY_KEY="é"
+            ),
+        }
+        for name, response in answers.items():
+            assert response["Content-Type"] == "application/json", name
+            assert response.status_code in (400, 404, 405, 422), name
+            assert response.content == compact(response), name
+
+
+def compact(response: HttpResponseBase) -> bytes:
+    body = json.loads(response.content)  # type: ignore[attr-defined]
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class SlashTests(APITestCase):
+    def setUp(self) -> None:
+        self.user = User.objects.create_user("writer")
+        self.client.force_authenticate(self.user)
+
+    def test_a_write_to_a_path_without_its_slash_is_a_308_to_the_slashed_path(self) -> None:
+        for method in ("post", "put", "patch", "delete", "get"):
+            response = getattr(self.client, method)("/api/follows?limit=5")
+
+            assert response.status_code == 308, method
+            assert response["Location"] == "/api/follows/?limit=5", method
+
+    @override_settings(DEBUG=True)
+    def test_under_debug_too(self) -> None:
+        response = self.client.post("/api/follows", {"to_user": self.user.pk})
+
+        assert response.status_code == 308
+
+    def test_the_redirected_write_keeps_its_body(self) -> None:
+        other = User.objects.create_user("other")
+        redirect = self.client.post("/api/follows", {"to_user": other.pk})
+
+        # The client repeats the method and body at Location, as a 308 asks.
+        response = self.client.post(redirect["Location"], {"to_user": other.pk})
+
+        assert response.status_code == 201
+        assert response.json()["to_user"] == other.pk
+
+    def test_an_unknown_path_without_its_slash_is_still_a_404(self) -> None:
+        response = self.client.post("/api/no-such-thing", {})
+
+        assert response.status_code == 404
 
 
 @override_settings(ROOT_URLCONF="tests.urls")

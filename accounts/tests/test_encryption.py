@@ -57,12 +57,27 @@ class TokenAtRestTests(APITestCase):
         assert self.client.get("/api/remote-api-account/").json()["access_token_hint"] == "…6789"
 
     def test_without_a_key_storing_the_token_is_503_and_nothing_is_stored(self) -> None:
-        with override_settings(REMOTE_API_TOKEN_KEYS=[]):
+        with (
+            override_settings(REMOTE_API_TOKEN_KEYS=[]),
+            self.assertLogs("django.request", "ERROR") as logged,
+        ):
             body = self.put()
 
         assert body["status"] == 503
         assert body["errors"][0]["code"] == MISSING  # type: ignore[index]
         assert not RemoteAPIAccount.objects.exists()
+        # The operator reads one line that says what is missing, not a traceback.
+        [record] = logged.records
+        assert record.exc_info is None
+        assert "REMOTE_API_TOKEN_KEYS" in record.getMessage()
+        assert "/api/remote-api-account/" in record.getMessage()
+
+    def test_rotation_without_any_key_is_a_command_error(self) -> None:
+        with (
+            override_settings(REMOTE_API_TOKEN_KEYS=[]),
+            pytest.raises(CommandError, match="REMOTE_API_TOKEN_KEYS"),
+        ):
+            call_command("rotate_remote_token_key", stdout=io.StringIO())
 
     def test_without_the_key_that_encrypted_it_reading_the_token_is_503(self) -> None:
         store()

@@ -179,7 +179,20 @@ class OperationTests(APITestCase):
             with self.subTest(f"{method} {path}"):
                 assert operation.get("summary"), operation["operationId"]
                 assert set(operation["tags"]) <= tags, operation["tags"]
-                assert operation["security"], operation["operationId"]
+                assert "security" in operation, operation["operationId"]
+
+    def test_operations_anyone_may_call_need_no_credentials(self) -> None:
+        # Swagger UI shows a lock on exactly the operations that need a token.
+        paths = schema()["paths"]
+
+        assert paths["/api/follows/"]["get"]["security"] == []
+        assert paths["/api/users/"]["post"]["security"] == []
+        assert paths["/api/health/live/"]["get"]["security"] == []
+        assert {"tokenAuth": []} in paths["/api/follows/"]["post"]["security"]
+        assert {"tokenAuth": []} in paths["/api/users/me/"]["get"]["security"]
+        assert {} not in paths["/api/users/me/"]["get"]["security"]
+        # A public operation still answers 401 to a wrong token.
+        assert "401" in paths["/api/follows/"]["get"]["responses"]
 
     def test_servers_name_the_host_that_serves_the_schema(self) -> None:
         assert schema()["servers"] == [

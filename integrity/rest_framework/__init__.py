@@ -9,7 +9,11 @@ from integrity.rest_framework.errors import (
     translated_writes,
     violation_error,
 )
-from integrity.rest_framework.hooks import document_batches, document_idempotency
+from integrity.rest_framework.hooks import (
+    describe_error_codes,
+    document_batches,
+    document_idempotency,
+)
 from integrity.rest_framework.schema import (
     AutoSchema,
     constraint_error_codes,
@@ -33,6 +37,7 @@ __all__ = [
     "StrictFieldsMixin",
     "constraint_error_codes",
     "default_error_attr",
+    "describe_error_codes",
     "document_batches",
     "document_idempotency",
     "forbid_unknown_fields",

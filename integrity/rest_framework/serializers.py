@@ -74,7 +74,10 @@ UNKNOWN_FIELD = "unknown_field"
 
 
 class StrictFieldsMixin:
-    """A field the serializer does not know is a 400, not silently dropped."""
+    """
+    A field the serializer does not know is a 400 (`unknown_field`), not silently
+    dropped; a read-only field sent in a body is ignored, as DRF ignores it.
+    """
 
     fields: Any
 

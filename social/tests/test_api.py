@@ -136,6 +136,28 @@ class FollowAPITests(APITestCase):
             assert response.status_code == 400, value
             assert response.json()["errors"][0]["attr"] == "from_user"
 
+    def test_list_filter_on_an_id_that_names_no_user_is_an_empty_page(self) -> None:
+        Follow.objects.create(from_user=self.alice, to_user=self.bob)
+        unknown = User.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
+
+        response = self.client.get(f"/api/follows/?to_user={unknown}")
+
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+
+    def test_read_only_fields_in_a_body_are_ignored(self) -> None:
+        # from_user is the requester's own (or, for staff, the one named); id and
+        # created_at are the database's: sent values are dropped, not refused.
+        response = self.client.post(
+            "/api/follows/",
+            {"to_user": self.bob.pk, "id": 10**9, "created_at": "2000-01-01T00:00:00Z"},
+        )
+
+        assert response.status_code == 201, response.json()
+        follow = Follow.objects.get()
+        assert follow.pk != 10**9
+        assert follow.created_at.year != 2000
+
     def test_unfollow_by_follower(self) -> None:
         follow = Follow.objects.create(from_user=self.alice, to_user=self.bob)
 

@@ -25,11 +25,12 @@ class Command(BaseCommand):
             else SELECT.removesuffix(" FOR UPDATE")
         )
         try:
+            keys = fernet()  # no key at all is an error, stored tokens or not
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(select)
                 rows = cursor.fetchall()
                 for pk, token in rows:
-                    cursor.execute(UPDATE, [fernet().rotate(token.encode()).decode(), pk])
+                    cursor.execute(UPDATE, [keys.rotate(token.encode()).decode(), pk])
         except TokenKeyMissing as exc:
             raise CommandError(str(exc.detail)) from None
         except InvalidToken:
