@@ -63,13 +63,20 @@ class UniqueNullsNotDistinct(UniqueConstraint):
 
     # Django warns (models.W047) that SQLite ignores nulls_distinct; here it is
     # emulated, so the warning is dropped. Django 5.2 runs constraint checks
-    # through the private BaseConstraint._check(); integrity/tests/test_constraints.py
-    # (no system check warns) and e2e/test_fresh_machine.py guard it.
+    # through the private BaseConstraint._check(), Django 6.0 and later through
+    # the public check(); integrity/tests/test_constraints.py (no system check
+    # warns) guards both, run on each by scripts/integrity-matrix.
     def _check(self, model: type[Model], connection: Any) -> list[checks.CheckMessage]:
-        found = super()._check(model, connection)  # type: ignore[misc]
-        return [e for e in found if e.id != "models.W047"]
+        return _emulated_on_sqlite(super()._check(model, connection))  # type: ignore[misc]
+
+    def check(self, model: type[Model], connection: Any) -> list[checks.CheckMessage]:
+        return _emulated_on_sqlite(super().check(model, connection))
 
     def deconstruct(self) -> tuple[str, Sequence[Any], dict[str, Any]]:
         path, args, kwargs = super().deconstruct()
         kwargs.pop("nulls_distinct", None)
         return path, args, kwargs
+
+
+def _emulated_on_sqlite(found: list[checks.CheckMessage]) -> list[checks.CheckMessage]:
+    return [message for message in found if message.id != "models.W047"]

@@ -17,6 +17,9 @@ def messages_about(serializer_class: type) -> list[tuple[str, str]]:
 
 
 class ConstraintAttrsCheckTests(SimpleTestCase):
+    # Django 6.1's model checks ask the database for its features.
+    databases = {"default"}
+
     def tearDown(self) -> None:
         # The serializers defined by a test are gone for the next check.
         gc.collect()

@@ -11,9 +11,11 @@ from tempfile import TemporaryDirectory
 from django.db import connection
 from django.test import SimpleTestCase
 
-from e2e.live import fresh_database
+import integrity
+from integrity.tests.databases import fresh_database
 
-INTEGRITY = Path(__file__).resolve().parents[1]
+# Where integrity is imported from: the source tree, or an installed wheel.
+IMPORTED_FROM = Path(integrity.__file__).resolve().parents[1]
 PROJECT = Path(__file__).resolve().parent / "reuse"
 
 
@@ -23,8 +25,10 @@ class ReuseTests(SimpleTestCase):
     def test_a_separate_project_gets_the_same_codes(self) -> None:
         scratch = Path(self.enterContext(TemporaryDirectory(prefix="integrity-reuse-")))
         shutil.copytree(PROJECT, scratch, dirs_exist_ok=True)
-        ignored = shutil.ignore_patterns("tests", "__pycache__")
-        shutil.copytree(INTEGRITY, scratch / "integrity", ignore=ignored)
+        if IMPORTED_FROM.name not in ("site-packages", "dist-packages"):
+            # The source tree: integrity alone beside the project, none of the service.
+            ignored = shutil.ignore_patterns("tests", "__pycache__", "pyproject.toml")
+            shutil.copytree(IMPORTED_FROM / "integrity", scratch / "integrity", ignore=ignored)
         server = os.environ.get("DATABASE_URL") if connection.vendor == "postgresql" else None
         database_url = self.enterContext(fresh_database(server, scratch))
         env = {"PATH": os.environ["PATH"], "DATABASE_URL": database_url}
