@@ -1,5 +1,5 @@
 """
-Field-level checks: ``CheckedIntegerField(check=Q(points__gte=0))``.
+Field-level checks: ``CheckedIntegerField(condition=Q(points__gte=0))``.
 
 The check becomes an ordinary ``CheckConstraint`` in the model's
 ``Meta.constraints`` — so ``makemigrations`` writes it into the migration,
@@ -8,28 +8,40 @@ like any other rule, and the data-check command finds rows that break it.
 
 The field itself deconstructs as the plain Django field it extends: the rule
 lives in the migration's constraint, once, not also in a field argument.
+
+The argument is ``condition=``, the name Django gives ``CheckConstraint``'s;
+``check=``, its earlier name, still works and warns.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from django.db import models
 
 
 class CheckedFieldMixin:
-    """Mix into any model field class to give it a ``check=`` option."""
+    """Mix into any model field class to give it a ``condition=`` option."""
 
     def __init__(
         self,
         *args: Any,
-        check: models.Q | models.Expression | None = None,
+        condition: models.Q | models.Expression | None = None,
         check_name: str | None = None,
         check_message: str | None = None,
+        check: models.Q | models.Expression | None = None,
         **kwargs: Any,
     ) -> None:
+        if check is not None:
+            warnings.warn(
+                "check= is deprecated: pass condition=, as CheckConstraint takes it.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            condition = check if condition is None else condition
         super().__init__(*args, **kwargs)
-        self.check_condition = check
+        self.check_condition = condition
         self.check_name = check_name
         self.check_message = check_message
 

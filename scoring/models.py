@@ -15,7 +15,7 @@ from integrity.fields import CheckedCharField, CheckedDurationField, CheckedInte
 class Event(models.Model):
     title = CheckedCharField(
         max_length=200,
-        check=not_blank("title"),
+        condition=not_blank("title"),
         check_name="title_not_empty",
         check_message="The title must not be empty or only whitespace.",
     )
@@ -68,7 +68,7 @@ class Score(models.Model):
     value_points = CheckedIntegerField(
         null=True,
         blank=True,
-        check=models.Q(value_points__gte=0),
+        condition=models.Q(value_points__gte=0),
         check_name="value_points_not_negative",
         check_message="Points cannot be negative.",
     )
@@ -77,7 +77,7 @@ class Score(models.Model):
         blank=True,
         # SQLite stores a duration as 64-bit microseconds: about 292,000 years.
         validators=[MaxValueValidator(dt.timedelta(days=100_000))],
-        check=models.Q(value_duration__gte=dt.timedelta(0)),
+        condition=models.Q(value_duration__gte=dt.timedelta(0)),
         check_name="value_duration_not_negative",
         check_message="A duration cannot be negative.",
     )

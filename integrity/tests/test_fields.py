@@ -67,7 +67,7 @@ class CheckedFieldTests(TestCase):
     @isolate_apps("integrity.tests.constraint_models")
     def test_abstract_models_get_the_constraint_per_concrete_child(self) -> None:
         class Base(models.Model):
-            share = CheckedIntegerField(check=models.Q(share__gte=0))
+            share = CheckedIntegerField(condition=models.Q(share__gte=0))
 
             class Meta:
                 abstract = True
@@ -81,3 +81,17 @@ class CheckedFieldTests(TestCase):
         assert [c.name for c in Concrete._meta.constraints] == [
             "constraint_models_concrete_share_check"
         ]
+
+    @isolate_apps("integrity.tests.constraint_models")
+    def test_check_is_the_deprecated_name_of_condition(self) -> None:
+        with self.assertWarnsMessage(DeprecationWarning, "pass condition="):
+
+            class Legacy(models.Model):
+                share = CheckedIntegerField(check=models.Q(share__gte=0))
+
+                class Meta:
+                    app_label = "constraint_models"
+
+        [constraint] = Legacy._meta.constraints
+        assert isinstance(constraint, models.CheckConstraint)
+        assert constraint.condition == models.Q(share__gte=0)

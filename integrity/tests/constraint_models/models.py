@@ -63,7 +63,7 @@ class Singleton(models.Model):
 class Gauge(models.Model):
     # No Meta.constraints at all: the field alone declares the rule.
     level = CheckedIntegerField(
-        check=models.Q(level__gte=0, level__lte=100),
+        condition=models.Q(level__gte=0, level__lte=100),
         check_message="A level is a percentage.",
     )
 
