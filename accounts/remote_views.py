@@ -16,6 +16,7 @@ from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
 from api.locations import created_headers
 from api.schema import ErrorCode503Enum, error_response
+from idempotency.views import IdempotentPostMixin
 
 
 class RefreshFailed(APIException):
@@ -45,7 +46,7 @@ class ErrorCode503RefreshEnum(models.TextChoices):
     REMOTE_API_TOKEN_KEY_MISSING = TokenKeyMissing.default_code
 
 
-class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
+class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAPIAccount]):
     """The remote API's token: one row, staff only. The token itself is never shown."""
 
     permission_classes = (permissions.IsAdminUser,)
@@ -72,14 +73,11 @@ class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
 
     @extend_schema(responses={200: RemoteAPIAccountSerializer, 201: RemoteAPIAccountSerializer})
     def put(self, request: Request) -> Response:
-        # An upsert of row 1, whether it exists or not.
-        context = self.get_serializer_context()
         serializer = RemoteAPIAccountSerializer(
-            RemoteAPIAccount(), data=request.data, context=context
+            data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        serializer.save()
-        if serializer.created:
+        if serializer.upsert():
             headers = created_headers(request, "remote-api-account")
             return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
         return Response(serializer.data)
@@ -95,7 +93,7 @@ class RemoteAPIAccountView(generics.GenericAPIView[RemoteAPIAccount]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RemoteAPIRefreshView(APIView):
+class RemoteAPIRefreshView(IdempotentPostMixin, APIView):
     permission_classes = (permissions.IsAdminUser,)
 
     @extend_schema(

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from accounts.models import RemoteAPIAccount, User
+from integrity.rest_framework.errors import violations_as_400
 from integrity.rest_framework.serializers import ConstraintModelSerializer, StrictFieldsMixin
 
 
@@ -44,15 +45,12 @@ class RegistrationSerializer(ConstraintModelSerializer[User]):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> User:
-        with self.translated_writes(one_statement=True):
+        with violations_as_400(User, error_attr=self.error_attr, one_statement=True):
             return User.objects.create_user(**validated_data)
 
 
 class RemoteAPIAccountSerializer(ConstraintModelSerializer[RemoteAPIAccount]):
     """The token is written, never read back: only a hint of its last characters."""
-
-    # Whether the last save created the row (PUT answers 201) or replaced it.
-    created = False
 
     access_token = serializers.CharField(write_only=True, trim_whitespace=False)
     access_token_hint = serializers.CharField(read_only=True)
@@ -81,9 +79,8 @@ class RemoteAPIAccountSerializer(ConstraintModelSerializer[RemoteAPIAccount]):
         validated_data["id"] = RemoteAPIAccount.SINGLETON_ID
         return super().create(validated_data)
 
-    def update(
-        self, instance: RemoteAPIAccount, validated_data: dict[str, Any]
-    ) -> RemoteAPIAccount:
-        with self.translated_writes():
-            account, self.created = RemoteAPIAccount.objects.store(**validated_data)
-        return account
+    def upsert(self) -> bool:
+        """Store the validated values as row 1, whether it exists or not: True if created."""
+        with violations_as_400(RemoteAPIAccount, error_attr=self.error_attr):
+            self.instance, created = RemoteAPIAccount.objects.store(**self.validated_data)
+        return created

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
@@ -21,6 +20,7 @@ from accounts.serializers import RegistrationSerializer, TokenRequestSerializer,
 from api.locations import CreatedLocationMixin
 from api.parsers import JSONParser
 from api.throttling import ScopedThrottle
+from idempotency.views import IdempotentPostMixin
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
 PASSWORD_CODES = [
@@ -40,22 +40,23 @@ class TokenView(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
     throttle_classes = (ScopedThrottle,)
     throttle_scope = "auth"
-    # Its answer is the API token: no second copy in the Idempotency-Key table.
-    idempotency_exempt = True
+    # No IdempotentPostMixin: its answer is the API token, which must not be
+    # kept in a second table, nor a revoked token come back from a replay.
 
-    revoking = False
-
-    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+    def revoking(self) -> bool:
         # Signing in reads no credentials but the body's (a stale token header
-        # must not refuse it); revoking is done by the token's own user.
-        self.revoking = request.method == "DELETE"
-        return super().initialize_request(request, *args, **kwargs)
+        # must not refuse it); revoking is done by the token's own user. DRF
+        # asks for the authenticators before it wraps the request: self.request
+        # is Django's then, DRF's later; both have the method (the schema
+        # generator may have none yet).
+        request = getattr(self, "request", None)
+        return request is not None and request.method == "DELETE"
 
     def get_authenticators(self) -> list[BaseAuthentication]:
-        return super().get_authenticators() if self.revoking else []
+        return super().get_authenticators() if self.revoking() else []
 
     def get_permissions(self) -> Sequence[Any]:
-        if self.revoking:
+        if self.revoking():
             return [permissions.IsAuthenticated()]
         return super().get_permissions()
 
@@ -68,6 +69,7 @@ class TokenView(ObtainAuthToken):
 
 @extend_validation_errors(PASSWORD_CODES, field_name="password", actions=["create"])
 class UserViewSet(
+    IdempotentPostMixin,
     CreatedLocationMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

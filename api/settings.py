@@ -14,6 +14,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from idempotency.conf import DEFAULTS as IDEMPOTENCY_DEFAULTS
+
 # Lets django-stubs' generic classes (ModelAdmin[Model], ...) be subscripted at runtime.
 django_stubs_ext.monkeypatch()
 
@@ -37,9 +39,13 @@ _DATABASE_TCP_USER_TIMEOUT_MS = env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=
 _DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DEBUG = env.bool("DEBUG", default=False)
 # Seconds a stored Idempotency-Key answers retries; then purge_idempotency_keys deletes it.
-IDEMPOTENCY_KEY_EXPIRY = env.int("IDEMPOTENCY_KEY_EXPIRY", default=24 * 60 * 60)
+IDEMPOTENCY_KEY_EXPIRY = env.int(
+    "IDEMPOTENCY_KEY_EXPIRY", default=int(IDEMPOTENCY_DEFAULTS["IDEMPOTENCY_KEY_EXPIRY"])
+)
 # Seconds a request waits for another one with its key before answering 409 (PostgreSQL).
-IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float("IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=5.0)
+IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float(
+    "IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=IDEMPOTENCY_DEFAULTS["IDEMPOTENCY_KEY_LOCK_TIMEOUT"]
+)
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Proxies in front that append to X-Forwarded-For: the client is the address the
 # outermost of them saw (DRF's NUM_PROXIES); 0: the connection's own address.
@@ -205,6 +211,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "integrity",
+    "integrity.rest_framework",
+    "idempotency",
     "api",
     "accounts",
     "social",
@@ -240,7 +248,6 @@ MIDDLEWARE = [
     "api.middleware.AuthenticationMiddleware",
     "api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "integrity.idempotency.IdempotencyMiddleware",
 ]
 
 REST_FRAMEWORK = {
@@ -311,7 +318,7 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "integrity.rest_framework.forbid_unknown_fields",
         "integrity.rest_framework.document_batches",
-        "integrity.rest_framework.document_idempotency",
+        "idempotency.openapi.document_idempotency",
         "api.openapi.describe_error_codes",
     ],
     "REDOC_DIST": "SIDECAR",

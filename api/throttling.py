@@ -15,6 +15,8 @@ import sys
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -50,7 +52,7 @@ class SharedRateThrottle(SimpleRateThrottle):
         window = int(now // duration)
         self.window_ends = (window + 1) * duration
         try:
-            with _own_savepoint():
+            with _own_savepoint(self.cache):
                 count = self._count(f"{self.key}:{window}", duration)
         except cache_errors() as exc:
             logger.warning(
@@ -74,10 +76,12 @@ class SharedRateThrottle(SimpleRateThrottle):
         return max(self.window_ends - self.timer(), 1.0)
 
 
-def _own_savepoint() -> AbstractContextManager[Any]:
+def _own_savepoint(cache: BaseCache) -> AbstractContextManager[Any]:
     # Inside a request's transaction (an Idempotency-Key's), a counter statement
-    # that fails must not abort the request's own statements: it fails open.
-    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+    # of the database cache that fails must not abort the request's own
+    # statements: it fails open. Redis runs no statement in the transaction.
+    in_database = isinstance(cache, BaseDatabaseCache)
+    return transaction.atomic() if in_database and connection.in_atomic_block else nullcontext()
 
 
 class ScopedThrottle(ScopedRateThrottle, SharedRateThrottle):

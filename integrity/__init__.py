@@ -3,9 +3,8 @@ Database constraints as the single source of a data rule.
 
 The rules are read from the models (``Meta.constraints``, unique fields, keys);
 the database enforces them; a violation is identified by rule, on PostgreSQL
-and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400,
-adds batches (``POST <list>/bulk/``), and ``integrity.idempotency`` makes any
-authenticated POST safe to retry with an ``Idempotency-Key`` header.
+and SQLite alike. ``integrity.rest_framework`` turns it into a documented 400
+and adds batches (``POST <list>/bulk/``).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from django.db.models import Model
 
 from integrity.rules import Rule, foreign_key_rule, is_enforced_foreign_key
 from integrity.violations import identify_violation
-from integrity.writes import checked_write, set_constraints, sqlite_key_violations
+from integrity.writes import checked_write, set_constraints, sqlite_broken_keys
 
 M = TypeVar("M", bound=Model)
 
@@ -112,7 +112,7 @@ def find_refused_rows(
                 except IntegrityError as exc:
                     refused[index] = RefusedRow(index, identify_violation(exc))
             if has_keys and connection.vendor == "sqlite":
-                refused.update(_sqlite_key_violations(connection, model, instances, refused))
+                refused.update(_rows_with_broken_keys(connection, model, instances, refused))
             if has_keys and connection.vendor == "postgresql" and nested:
                 set_constraints(connection, "DEFERRED")
             transaction.set_rollback(True, using=using)
@@ -121,7 +121,7 @@ def find_refused_rows(
     return [refused[index] for index in sorted(refused)]
 
 
-def _sqlite_key_violations(
+def _rows_with_broken_keys(
     connection: BaseDatabaseWrapper,
     model: type[Model],
     instances: Sequence[Model],
@@ -131,7 +131,7 @@ def _sqlite_key_violations(
     # the primary key of a table whose key is an integer.
     index_of = {instance.pk: index for index, instance in enumerate(instances)}
     found: dict[int, RefusedRow] = {}
-    for rowid, column in sqlite_key_violations(connection, model):
+    for rowid, column in sqlite_broken_keys(connection, model):
         index = index_of.get(rowid)
         if index is not None and index not in refused and index not in found:
             found[index] = RefusedRow(index, foreign_key_rule(model, column))

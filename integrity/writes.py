@@ -54,7 +54,7 @@ def check_deferred(connection: BaseDatabaseWrapper, model: type[Model]) -> None:
             set_constraints(connection, "DEFERRED")
     elif connection.vendor == "sqlite":
         # SQLite's own COMMIT error names no constraint; its check pragma does.
-        violations = sqlite_key_violations(connection, model)
+        violations = sqlite_broken_keys(connection, model)
         if not violations:
             return
         _rowid, column = violations[0]
@@ -70,7 +70,7 @@ def set_constraints(connection: BaseDatabaseWrapper, mode: str) -> None:
         cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
-def sqlite_key_violations(
+def sqlite_broken_keys(
     connection: BaseDatabaseWrapper, model: type[Model]
 ) -> list[tuple[int, str]]:
     """SQLite: the rows of the model's table whose foreign key names no row, by rowid and column."""

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from api.filters import IdFilter
 from api.locations import CreatedLocationMixin
+from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
 from scoring.serializers import (
@@ -39,7 +40,7 @@ class IsOwnerOrStaff(permissions.BasePermission):
         return bool(request.user.is_staff or obj.owner_id == request.user.pk)
 
 
-class EventViewSet(CreatedLocationMixin, viewsets.ModelViewSet[Event]):
+class EventViewSet(IdempotentPostMixin, CreatedLocationMixin, viewsets.ModelViewSet[Event]):
     """Events: anyone signed in adds one; its creator or staff change or delete it."""
 
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsCreatorOrStaff)
@@ -66,7 +67,9 @@ class ScoreFilter(TypedScoreFilter):
         return queryset.filter(type=ScoreType[value.upper()])
 
 
-class ScoreViewSet(CreatedLocationMixin, BulkCreateMixin, viewsets.ModelViewSet[Score]):
+class ScoreViewSet(
+    IdempotentPostMixin, CreatedLocationMixin, BulkCreateMixin, viewsets.ModelViewSet[Score]
+):
     """Scores: points or a duration. Only the owner or staff change or delete one."""
 
     filterset_class: type[filters.FilterSet] | None = ScoreFilter

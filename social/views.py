@@ -17,6 +17,7 @@ from accounts import views as accounts_views
 from accounts.models import User
 from api.filters import IdFilter
 from api.locations import CreatedLocationMixin
+from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
@@ -80,6 +81,7 @@ class IsFollowerOrStaff(permissions.BasePermission):
 
 
 class FollowViewSet(
+    IdempotentPostMixin,
     CreatedLocationMixin,
     BulkCreateMixin,
     mixins.CreateModelMixin,

@@ -57,7 +57,7 @@ class ErrorShapeTests(APITestCase):
         assert_error_shape(response.json(), "client_error", "bad_request")
 
     def test_every_error_body_is_written_alike_whoever_answers(self) -> None:
-        # DRF's views, Django's error views and the Idempotency-Key middleware:
+        # DRF's views, Django's error views and the Idempotency-Key app:
         # the same bytes for the same body (compact JSON, as DRF's renderer).
         user = User.objects.create_user("writer")
         self.client.force_authenticate(user)

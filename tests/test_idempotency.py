@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APITestCase
 
 from accounts.models import User
-from integrity.models import IdempotencyKey
+from idempotency.models import IdempotencyKey
 from scoring.models import Score
 from social.models import Follow
 from tests.races import PostgreSQLRaceTestCase, race

@@ -80,3 +80,22 @@ class StatementsPerRequestTests(APITestCase):
             200,
             ["SELECT", "SELECT", "UPDATE"],
         )
+
+    def test_keyed_follow_authenticates_once_claims_writes_and_stores(self) -> None:
+        self.as_user(self.alice)
+        # PostgreSQL bounds the wait for another request's key (set_config).
+        bound = ["SELECT"] if connection.vendor == "postgresql" else []
+
+        first = self.measure_keyed({"to_user": self.bob.pk})
+        replay = self.measure_keyed({"to_user": self.bob.pk})
+
+        assert first == (201, ["SELECT", *bound, "INSERT", "INSERT", "UPDATE"])
+        # The key's INSERT finds it taken; the stored response is read.
+        assert replay == (201, ["SELECT", *bound, "INSERT", "SELECT"])
+
+    def measure_keyed(self, body: Any) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(
+                "/api/follows/", body, format="json", headers={"Idempotency-Key": "k"}
+            )
+        return response.status_code, statements(queries)

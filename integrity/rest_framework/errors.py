@@ -23,12 +23,12 @@ from integrity.writes import checked_write
 ErrorAttr = Callable[[Rule], str]
 
 
-def default_error_attr(rule: Rule) -> str:
+def model_field_attr(rule: Rule) -> str:
     return rule.field or NON_FIELD
 
 
 def rule_error(
-    rule: Rule | None, error_attr: ErrorAttr = default_error_attr
+    rule: Rule | None, error_attr: ErrorAttr = model_field_attr
 ) -> tuple[str, ErrorDetail]:
     """The attr and detail of a broken rule; ``None``, a rule the models do not declare."""
     if rule is None:
@@ -37,21 +37,24 @@ def rule_error(
 
 
 def violation_error(
-    exc: IntegrityError, error_attr: ErrorAttr = default_error_attr
+    exc: IntegrityError, error_attr: ErrorAttr = model_field_attr
 ) -> ValidationError:
     attr, detail = rule_error(identify_violation(exc), error_attr)
     return ValidationError({attr: [detail]})
 
 
 @contextmanager
-def translated_writes(
+def violations_as_400(
     model: type[Model],
     using: str = DEFAULT_DB_ALIAS,
-    error_attr: ErrorAttr = default_error_attr,
+    error_attr: ErrorAttr = model_field_attr,
     *,
     one_statement: bool = False,
 ) -> Iterator[None]:
-    """``checked_write``, with a violation raised as the 400's ValidationError."""
+    """
+    ``checked_write``, with a violation raised as the 400's ValidationError:
+    ``with violations_as_400(Follow): Follow.objects.create(...)``.
+    """
     try:
         with checked_write(model, using, one_statement=one_statement):
             yield

@@ -4,8 +4,6 @@ drf-spectacular postprocessing hooks: what the generated document cannot know.
 - ``document_batches``: a batch body (a JSON array) holds 1 to 1,000 rows; and
   drf-standardized-errors names a row's field ``INDEX.<field>`` where the API
   answers ``3.<field>``: the attr becomes a pattern.
-- ``document_idempotency``: every authenticated POST takes ``Idempotency-Key``,
-  may answer a replay (``Idempotent-Replayed: true``), 409 and 422.
 - ``describe_error_codes``: each error code's description is its message.
 """
 
@@ -22,15 +20,6 @@ from rest_framework.fields import Field
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from integrity.batches import MAX_BATCH_ROWS
-from integrity.idempotency import (
-    HEADER,
-    IN_PROGRESS,
-    INVALID,
-    KEY_PATTERN,
-    REPLAYED_HEADER,
-    REUSED,
-)
-from integrity.idempotency import MESSAGES as IDEMPOTENCY_MESSAGES
 from integrity.rest_framework.serializers import UNKNOWN_FIELD
 from integrity.rules import rule_table
 
@@ -76,85 +65,6 @@ def document_batches(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
-_ERROR_RESPONSES = {
-    "409": (
-        "IdempotencyInProgressErrorResponse409",
-        [IN_PROGRESS],
-        "A request with the same Idempotency-Key is still running.",
-    ),
-    "422": (
-        "IdempotencyKeyErrorResponse422",
-        [INVALID, REUSED],
-        "The Idempotency-Key is malformed, or was used for another request.",
-    ),
-}
-
-
-def _error_component(codes: list[str]) -> dict[str, Any]:
-    error = {
-        "type": "object",
-        "properties": {
-            "code": {"enum": codes, "type": "string"},
-            "detail": {"type": "string"},
-            "attr": {"type": "string", "nullable": True},
-        },
-        "required": ["attr", "code", "detail"],
-    }
-    return {
-        "type": "object",
-        "properties": {
-            "type": {"$ref": "#/components/schemas/ClientErrorEnum"},
-            "errors": {"type": "array", "items": error},
-        },
-        "required": ["errors", "type"],
-    }
-
-
-def _authenticated(operation: dict[str, Any]) -> bool:
-    return any(requirement for requirement in operation.get("security", []))
-
-
-def document_idempotency(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    for name, codes, _ in _ERROR_RESPONSES.values():
-        schemas[name] = _error_component(codes)
-    parameter = {
-        "in": "header",
-        "name": HEADER,
-        "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
-        "description": (
-            "Makes the POST safe to retry: a retry with the same key and request answers the "
-            f"stored response, with `{REPLAYED_HEADER}: true`, and writes nothing. Keys are "
-            "per user and expire after 24 hours by default."
-        ),
-    }
-    replayed = {
-        REPLAYED_HEADER: {
-            "schema": {"type": "string", "enum": ["true"]},
-            "description": "Present on a stored response answered again for an Idempotency-Key.",
-        }
-    }
-    for path in result.get("paths", {}).values():
-        operation = path.get("post")
-        if operation is None or not _authenticated(operation):
-            continue
-        operation.setdefault("parameters", []).append(parameter)
-        responses = operation.setdefault("responses", {})
-        for status, response in responses.items():
-            # What a replay can answer: anything stored (not 401, 409, 422, 429, 5xx).
-            if status.startswith("2") or status in {"400", "403", "404"}:
-                response.setdefault("headers", {}).update(replayed)
-        for status, (name, _, description) in _ERROR_RESPONSES.items():
-            responses[status] = {
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
-                },
-                "description": description,
-            }
-    return result
-
-
 def _subclasses(cls: type[T]) -> Iterator[type[T]]:
     for subclass in cls.__subclasses__():
         yield subclass
@@ -189,7 +99,6 @@ def error_messages(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     messages.update((code, _readable(text)) for code, text in Field.default_error_messages.items())
     for validator in (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator):
         messages[validator.code] = _readable(validator.message)
-    messages.update(IDEMPOTENCY_MESSAGES)
     messages[UNKNOWN_FIELD] = "Unknown field: <name>."
     # A rule's own code (a constraint's name) has its one message; a code many
     # rules share (does_not_exist, unique) is said per rule in each error's detail.

@@ -15,7 +15,6 @@ involve several fields (as Ecto's ``check_constraint(changeset, :field, ...)``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -28,7 +27,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import Field
 from rest_framework.validators import UniqueValidator
 
-from integrity.rest_framework.errors import translated_writes
+from integrity.rest_framework.errors import violations_as_400
 from integrity.rules import NON_FIELD, Rule
 
 M = TypeVar("M", bound=Model)
@@ -140,13 +139,21 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         return field_class, field_kwargs
 
     def create(self, validated_data: Any) -> M:
-        with self.translated_writes(one_statement=self.is_one_statement(validated_data)):
+        with violations_as_400(
+            self.Meta.model,
+            error_attr=self.error_attr,
+            one_statement=self.is_one_statement(validated_data),
+        ):
             return super().create(validated_data)
 
     def update(self, instance: M, validated_data: Any) -> M:
         if not self.partial:
             validated_data = {**self.omitted_values(validated_data), **validated_data}
-        with self.translated_writes(one_statement=self.is_one_statement(validated_data)):
+        with violations_as_400(
+            self.Meta.model,
+            error_attr=self.error_attr,
+            one_statement=self.is_one_statement(validated_data),
+        ):
             return super().update(instance, validated_data)
 
     def omitted_values(self, validated_data: Any) -> dict[str, Any]:
@@ -171,11 +178,6 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
             if isinstance(model_field, ModelField) and model_field.has_default():
                 values[name] = model_field.get_default()
         return values
-
-    def translated_writes(self, *, one_statement: bool = False) -> AbstractContextManager[None]:
-        return translated_writes(
-            self.Meta.model, error_attr=self.error_attr, one_statement=one_statement
-        )
 
     def is_one_statement(self, validated_data: Any) -> bool:
         # ModelSerializer saves the row, then sets many-to-many relations; a

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_standardized_errors",
     "integrity",
+    "integrity.rest_framework",
     "integrity.tests.constraint_models",
 ]
 DATABASES = {"default": settings_for(os.environ.get("DATABASE_URL", "sqlite:///integrity.sqlite3"))}

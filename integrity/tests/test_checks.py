@@ -7,8 +7,9 @@ from django.db import models
 from django.test import SimpleTestCase
 from django.test.utils import isolate_apps
 
-from integrity.checks import check_constraint_attrs, constraint_message_warnings
+from integrity.checks import constraint_message_warnings
 from integrity.rest_framework import ConstraintModelSerializer
+from integrity.rest_framework.checks import check_constraint_attrs
 from integrity.tests.constraint_models.models import Child
 
 

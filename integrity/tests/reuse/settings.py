@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_standardized_errors",
     "integrity",
+    "integrity.rest_framework",
     "shop",
 ]
 

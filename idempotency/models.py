@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from idempotency.conf import expiry
+
+
+class IdempotencyKeyQuerySet(models.QuerySet["IdempotencyKey"]):
+    def expired(self) -> IdempotencyKeyQuerySet:
+        """The keys older than ``IDEMPOTENCY_KEY_EXPIRY``: they answer no retry."""
+        return self.filter(created_at__lt=timezone.now() - expiry())
+
 
 class IdempotencyKey(models.Model):
     """
@@ -22,6 +30,8 @@ class IdempotencyKey(models.Model):
     body = models.BinaryField(default=b"")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = IdempotencyKeyQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -33,3 +43,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.key}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < timezone.now() - expiry()

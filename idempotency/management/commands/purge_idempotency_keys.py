@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from integrity.idempotency import expired_keys
+from idempotency.models import IdempotencyKey
 
 
 class Command(BaseCommand):
     help = "Delete expired Idempotency-Keys and the responses stored with them."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        deleted, _ = expired_keys().delete()
+        deleted, _ = IdempotencyKey.objects.expired().delete()
         self.stdout.write(f"Deleted {deleted} expired idempotency keys.")
