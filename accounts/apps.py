@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
 
 
 class AccountsConfig(AppConfig):
@@ -9,4 +10,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.encryption import check_keys
 
-        check_keys()
+        checks.register(check_keys)

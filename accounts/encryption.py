@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from rest_framework import status
@@ -42,16 +43,27 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
         ) from None
 
 
-def check_keys() -> None:
-    """At startup: keys that are set must be keys (a typo is not found at the first write)."""
-    if settings.REMOTE_API_TOKEN_KEYS:
-        _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+def check_keys(**kwargs: Any) -> list[checks.CheckMessage]:
+    """
+    ``manage.py check`` (and ``migrate``): keys that are set must be keys, so
+    that a typo is found before the first write.
+    """
+    try:
+        if settings.REMOTE_API_TOKEN_KEYS:
+            _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="accounts.E001")]
+    return []
 
 
 def fernet() -> MultiFernet:
     if not settings.REMOTE_API_TOKEN_KEYS:
         raise TokenKeyMissing
-    return _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+    try:
+        return _fernet(tuple(settings.REMOTE_API_TOKEN_KEYS))
+    except ImproperlyConfigured:
+        # A server started past the check: no usable key, the same 503.
+        raise TokenKeyMissing from None
 
 
 def encrypt(value: str) -> str:

@@ -14,9 +14,9 @@ from accounts import services
 from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
-from api.locations import created_headers
-from api.schema import ErrorCode503Enum, error_response
 from idempotency.views import IdempotentPostMixin
+from web.locations import created_headers
+from web.schema import ErrorCode503Enum, error_body_schema
 
 
 class RefreshFailed(APIException):
@@ -52,7 +52,7 @@ class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAP
     permission_classes = (permissions.IsAdminUser,)
     serializer_class = RemoteAPIAccountSerializer
     # Without its encryption key the token can be neither stored nor read.
-    error_schemas = {"503": error_response(503, ErrorCode503AccountEnum, "RemoteAPIAccount")}
+    error_schemas = {"503": error_body_schema(503, ErrorCode503AccountEnum, "RemoteAPIAccount")}
 
     def get_object(self) -> RemoteAPIAccount:
         account = RemoteAPIAccount.objects.current()
@@ -100,8 +100,8 @@ class RemoteAPIRefreshView(IdempotentPostMixin, APIView):
         request=None,
         responses={
             200: RemoteAPIAccountSerializer,
-            502: error_response(502, ErrorCode502Enum),
-            503: error_response(503, ErrorCode503RefreshEnum, "Refresh"),
+            502: error_body_schema(502, ErrorCode502Enum),
+            503: error_body_schema(503, ErrorCode503RefreshEnum, "Refresh"),
         },
     )
     def post(self, request: Request, *args: Any) -> Response:

@@ -17,10 +17,10 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
-from api.locations import CreatedLocationMixin
-from api.parsers import JSONParser
-from api.throttling import ScopedThrottle
 from idempotency.views import IdempotentPostMixin
+from web.locations import CreatedLocationMixin
+from web.parsers import JSONParser
+from web.throttling import ScopedThrottle
 
 # The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS).
 PASSWORD_CODES = [

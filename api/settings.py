@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 _DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 # A persistent connection that served a request this recently is not pinged
-# before the next one (api/db/postgresql/base.py).
+# before the next one (web/db/postgresql/base.py).
 DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=5.0)
 _DATABASE_SERVER_SIDE_BINDING = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
 # PostgreSQL's statement_timeout for the service's role in its database.
@@ -109,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTH_USER_MODEL = "accounts.User"
 
-# The rate limits' counters (api/throttling.py), shared by every worker and host:
+# The rate limits' counters (web/throttling.py), shared by every worker and host:
 # Redis when REDIS_URL (or CACHE_URL) names one, else the database.
 CACHES = {
     "default": (
@@ -125,7 +125,7 @@ CACHES = {
         }
         if _REDIS_URL
         else {
-            "BACKEND": "api.cache.DatabaseCache",
+            "BACKEND": "web.cache.DatabaseCache",
             "LOCATION": "api_cache",
             # Django culls a third of all entries past this many, live counters
             # included: far above the clients of one window.
@@ -134,7 +134,7 @@ CACHES = {
     ),
 }
 
-CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"
 
 
 def _database(url: str) -> dict[str, Any]:
@@ -163,11 +163,11 @@ def _database(url: str) -> dict[str, Any]:
         # not the row; and transaction-mode PgBouncer has nothing to lose track of.
         options.setdefault("server_side_binding", _DATABASE_SERVER_SIDE_BINDING)
         # No startup `options`: PgBouncer refuses them. The statement timeout is the
-        # role's default in the database, which `migrate` writes (api/db/session.py).
+        # role's default in the database, which `migrate` writes (web/db/session.py).
         config["CONN_MAX_AGE"] = _CONN_MAX_AGE
         config["CONN_HEALTH_CHECKS"] = True
         # Django's backend, but the health check pings only idle connections.
-        config["ENGINE"] = "api.db.postgresql"
+        config["ENGINE"] = "web.db.postgresql"
     return config
 
 
@@ -191,10 +191,10 @@ DRF_STANDARDIZED_ERRORS = {
     ],
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "ERROR_SCHEMAS": {
-        "413": "api.schema.ErrorResponse413Serializer",
-        "503": "api.schema.ErrorResponse503Serializer",
+        "413": "web.schema.ErrorResponse413Serializer",
+        "503": "web.schema.ErrorResponse503Serializer",
     },
-    "EXCEPTION_HANDLER_CLASS": "api.exceptions.ExceptionHandler",
+    "EXCEPTION_HANDLER_CLASS": "web.exceptions.ExceptionHandler",
 }
 
 INSTALLED_APPS = [
@@ -213,7 +213,7 @@ INSTALLED_APPS = [
     "integrity",
     "integrity.rest_framework",
     "idempotency",
-    "api",
+    "web",
     "accounts",
     "social",
     "scoring",
@@ -224,7 +224,7 @@ LANGUAGE_CODE = "en-us"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line": {"()": "api.logs.OneLine"}},
+    "filters": {"one_line": {"()": "web.logs.OneLine"}},
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -240,33 +240,33 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's session, auth and messages middleware, passed over by API requests
-    # without a session cookie (api/middleware.py).
-    "api.middleware.SessionMiddleware",
+    # without a session cookie (web/middleware.py).
+    "web.middleware.SessionMiddleware",
     # Django's, but a path without its slash is a 308, which keeps a write's body.
-    "api.middleware.CommonMiddleware",
+    "web.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "api.middleware.AuthenticationMiddleware",
-    "api.middleware.MessageMiddleware",
+    "web.middleware.AuthenticationMiddleware",
+    "web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",
-        "api.authentication.BearerTokenAuthentication",
+        "web.authentication.TokenAuthentication",
+        "web.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
-    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "web.negotiation.ContentNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["web.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "web.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["web.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "api.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WriteThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "web.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["web.throttling.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": _THROTTLE_AUTH,
         "register": _THROTTLE_REGISTER,
@@ -306,10 +306,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": _ERROR_ENUMS + "ErrorCode415Enum.choices",
         "ErrorCode429Enum": _ERROR_ENUMS + "ErrorCode429Enum.choices",
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
-        "ErrorCode400Enum": "api.schema.ErrorCode400Enum.choices",
-        "ErrorCode413Enum": "api.schema.ErrorCode413Enum.choices",
+        "ErrorCode400Enum": "web.schema.ErrorCode400Enum.choices",
+        "ErrorCode413Enum": "web.schema.ErrorCode413Enum.choices",
         "ErrorCode502Enum": "accounts.remote_views.ErrorCode502Enum.choices",
-        "ErrorCode503Enum": "api.schema.ErrorCode503Enum.choices",
+        "ErrorCode503Enum": "web.schema.ErrorCode503Enum.choices",
         "ErrorCode503AccountEnum": "accounts.remote_views.ErrorCode503AccountEnum.choices",
         "ErrorCode503RefreshEnum": "accounts.remote_views.ErrorCode503RefreshEnum.choices",
         "ScoreTypeEnum": "scoring.serializers.SCORE_TYPE_CHOICES",
@@ -319,7 +319,7 @@ SPECTACULAR_SETTINGS = {
         "integrity.rest_framework.forbid_unknown_fields",
         "integrity.rest_framework.document_batches",
         "idempotency.openapi.document_idempotency",
-        "api.openapi.describe_error_codes",
+        "web.openapi.describe_error_codes",
     ],
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -5,8 +5,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import APIRootView
 
-from api.docs import RedocView, SwaggerView
-from api.health import LiveView, ReadyView
+from web.docs import RedocView, SwaggerView
+from web.health import LiveView, ReadyView
 
 # GET /api/: a link to every resource and to the documentation (DRF's root view,
 # left out of the schema as DRF leaves it out).
@@ -46,7 +46,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "api.errors.bad_request"
-handler403 = "api.errors.permission_denied"
-handler404 = "api.errors.not_found"
-handler500 = "api.errors.server_error"
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.not_found"
+handler500 = "web.errors.server_error"

@@ -9,8 +9,6 @@ from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from api.filters import IdFilter
-from api.locations import CreatedLocationMixin
 from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
@@ -21,6 +19,8 @@ from scoring.serializers import (
     PointsScoreSerializer,
     ScoreSerializer,
 )
+from web.filters import IdFilter
+from web.locations import CreatedLocationMixin
 
 
 class IsCreatorOrStaff(permissions.BasePermission):

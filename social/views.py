@@ -15,12 +15,12 @@ from rest_framework.views import APIView
 
 from accounts import views as accounts_views
 from accounts.models import User
-from api.filters import IdFilter
-from api.locations import CreatedLocationMixin
 from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from social.models import Follow
 from social.serializers import FollowSerializer, UserWithCountsSerializer
+from web.filters import IdFilter
+from web.locations import CreatedLocationMixin
 
 
 def _count(queryset: QuerySet[Follow]) -> Coalesce:

@@ -12,7 +12,7 @@ from api.settings import *  # noqa: F403
 from api.settings import INSTALLED_APPS, REST_FRAMEWORK
 
 # Each test process counts rate limits in its memory, so that a request's statements
-# are the service's own; api/tests/test_throttling.py and the e2e tests use the
+# are the service's own; web/tests/test_throttling.py and the e2e tests use the
 # database cache the service runs with.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 INSTALLED_APPS = [*INSTALLED_APPS, "integrity.tests.constraint_models"]

@@ -1,6 +1,6 @@
 """
-API calls without a session cookie skip the browser machinery (api/middleware.py,
-api/negotiation.py); a browser's session still works, with CSRF, and every
+API calls without a session cookie skip the browser machinery (web/middleware.py,
+web/negotiation.py); a browser's session still works, with CSRF, and every
 answer keeps the security headers.
 """
 

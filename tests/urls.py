@@ -29,7 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("crash/django/", crashing_django_view),
 ]
 
-handler400 = "api.errors.bad_request"
-handler403 = "api.errors.permission_denied"
-handler404 = "api.errors.not_found"
-handler500 = "api.errors.server_error"
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.not_found"
+handler500 = "web.errors.server_error"

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.exceptions import ImproperlyConfigured
+from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -72,6 +72,17 @@ class TokenAtRestTests(APITestCase):
         assert "REMOTE_API_TOKEN_KEYS" in record.getMessage()
         assert "/api/remote-api-account/" in record.getMessage()
 
+    def test_with_a_malformed_key_storing_the_token_is_the_same_503(self) -> None:
+        with (
+            override_settings(REMOTE_API_TOKEN_KEYS=["not-a-key"]),
+            self.assertLogs("django.request", "ERROR"),
+        ):
+            body = self.put()
+
+        assert body["status"] == 503
+        assert body["errors"][0]["code"] == MISSING  # type: ignore[index]
+        assert not RemoteAPIAccount.objects.exists()
+
     def test_rotation_without_any_key_is_a_command_error(self) -> None:
         with (
             override_settings(REMOTE_API_TOKEN_KEYS=[]),
@@ -109,12 +120,13 @@ class TokenAtRestTests(APITestCase):
             call_command("rotate_remote_token_key")
 
 
-def test_a_malformed_key_is_a_startup_error() -> None:
-    with (
-        override_settings(REMOTE_API_TOKEN_KEYS=["not-a-key"]),
-        pytest.raises(ImproperlyConfigured, match="REMOTE_API_TOKEN_KEYS must be Fernet keys"),
-    ):
-        check_keys()
+def test_a_malformed_key_is_a_system_check_error() -> None:
+    with override_settings(REMOTE_API_TOKEN_KEYS=["not-a-key"]):
+        found = [m for m in checks.run_checks() if m.id == "accounts.E001"]
+
+    assert len(found) == 1
+    assert found[0].msg.startswith("REMOTE_API_TOKEN_KEYS must be Fernet keys")
+    assert check_keys() == []
 
 
 BEFORE = [("accounts", "0002_remoteapiaccount")]

@@ -12,9 +12,9 @@ from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import User
-from api.cache import create_table
+from web.cache import create_table
 
-SERVICE_CACHE = {"default": {"BACKEND": "api.cache.DatabaseCache", "LOCATION": "api_cache"}}
+SERVICE_CACHE = {"default": {"BACKEND": "web.cache.DatabaseCache", "LOCATION": "api_cache"}}
 
 
 def create_cache_table() -> None:
@@ -88,7 +88,7 @@ class UnreachableRedisTests(APITestCase):
         User.objects.create_user("alice", password="a long passphrase")
         body = {"username": "alice", "password": "a long passphrase"}
 
-        with override_settings(CACHES=down), self.assertLogs("api.throttling", "WARNING") as log:
+        with override_settings(CACHES=down), self.assertLogs("web.throttling", "WARNING") as log:
             response = self.client.post("/api/auth/token/", body)
 
         assert response.status_code == 200

@@ -26,15 +26,14 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 
-from api.errors import BAD_REQUEST, BAD_REQUEST_MESSAGE
-from api.exceptions import TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE
-from api.pagination import INVALID_CURSOR, INVALID_LIMIT, Pagination
-from api.schema import ErrorResponse400Serializer
-from api.throttling import WriteThrottle
 from integrity import NON_FIELD
 from integrity.rest_framework import AutoSchema as IntegrityAutoSchema
 from integrity.rest_framework import describe_error_codes as describe_integrity_codes
 from integrity.rest_framework.bulk import BULK_ACTION, is_bulk_create
+from web.exceptions import TOO_MANY_FIELDS, TOO_MANY_FIELDS_MESSAGE, BadRequest
+from web.pagination import INVALID_CURSOR, INVALID_LIMIT, Pagination
+from web.schema import ErrorResponse400Serializer
+from web.throttling import WriteThrottle
 
 LOCATION = OpenApiParameter(
     "Location",
@@ -144,7 +143,7 @@ class AutoSchema(IntegrityAutoSchema):
         return own or super()._get_error_response_serializer(status_code)
 
     def _should_add_http429_error_response(self) -> bool:
-        # The write limit (api/throttling.py) never answers a read.
+        # The write limit (web/throttling.py) never answers a read.
         return any(
             not (isinstance(throttle, WriteThrottle) and self.method in SAFE_METHODS)
             for throttle in self.view.get_throttles()
@@ -187,7 +186,7 @@ def describe_error_codes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
     extra = {
         TOO_MANY_FIELDS: TOO_MANY_FIELDS_MESSAGE,
         INVALID_CURSOR: str(Pagination.invalid_cursor_message),
-        BAD_REQUEST: BAD_REQUEST_MESSAGE,
+        str(BadRequest.default_code): str(BadRequest.default_detail),
         "parse_error": "JSON parse error - <what is wrong>.",
     }
     return describe_integrity_codes(result, extra=extra, **kwargs)

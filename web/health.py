@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.exceptions import DatabaseUnavailable
+from web.exceptions import DatabaseUnavailable
 
 _status = inline_serializer("HealthStatus", {"status": serializers.CharField()})
 

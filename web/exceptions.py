@@ -23,6 +23,20 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
+class BadRequest(APIException):
+    """Refused by Django before any view: e.g. a Host header ALLOWED_HOSTS does not name."""
+
+    status_code = 400
+    default_detail = "Bad request."
+    default_code = "bad_request"
+
+
+class CsrfFailed(APIException):
+    status_code = 403
+    default_detail = "CSRF verification failed."
+    default_code = "csrf_failed"
+
+
 class DatabaseUnavailable(APIException):
     status_code = 503
     default_detail = "The database is unavailable. Try again shortly."
@@ -59,6 +73,8 @@ class ExceptionHandler(IntegrityExceptionHandler):
         # A documented 502 or 503 (the database, the remote API, a missing key) is
         # the service answering as designed: one line, what and where, no traceback
         # and no error-tracker signal. A 500 is a bug and is reported in full.
+        if getattr(self.context.get("view"), "reported", False):
+            return  # a Django error page: Django has reported its cause
         if exc.status_code == 500 or exc.status_code < 500:
             super().report_exception(exc, response)
             return

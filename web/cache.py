@@ -9,7 +9,7 @@ value = <what was read>``, again if another worker changed it meanwhile; and
 ``add`` is one ``INSERT ... ON CONFLICT`` that replaces only an expired entry
 (PostgreSQL, SQLite 3.24+). Each is one or two statements in autocommit, where
 Django's open a transaction around three or four. The rate limits count in it
-(api/throttling.py) when no Redis is configured. Its table is made by
+(web/throttling.py) when no Redis is configured. Its table is made by
 ``migrate`` (``create_table``), so a fresh database has it; on PostgreSQL it is
 UNLOGGED: a counter is not worth a WAL flush on every write, and a crash that
 empties the table only restarts the rate limits' windows.
@@ -41,7 +41,7 @@ def create_table(using: str, **kwargs: Any) -> None:
     call_command("createcachetable", database=using, verbosity=0)
     config = settings.CACHES["default"]
     connection = connections[using]
-    if connection.vendor != "postgresql" or config["BACKEND"] != "api.cache.DatabaseCache":
+    if connection.vendor != "postgresql" or config["BACKEND"] != "web.cache.DatabaseCache":
         return
     name = str(config["LOCATION"])
     with connection.cursor() as cursor:

@@ -5,13 +5,15 @@ from django.core import checks
 from django.db.models.signals import post_migrate
 
 
-class ApiConfig(AppConfig):
-    name = "api"
-    verbose_name = "API core"
+class WebConfig(AppConfig):
+    """The HTTP plumbing of the service; ``api`` is the project (settings, URLs, server)."""
+
+    name = "web"
+    verbose_name = "HTTP plumbing"
 
     def ready(self) -> None:
-        from api.cache import create_table
-        from api.db.session import check_role_settings, write_role_settings
+        from web.cache import create_table
+        from web.db.session import check_role_settings, write_role_settings
 
         # The rate limits' table, and the statement timeout: with every migrate.
         post_migrate.connect(create_table, sender=self)

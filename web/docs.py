@@ -44,4 +44,4 @@ class SwaggerView(SelfContainedPage, SpectacularSwaggerView):
 
 class RedocView(SelfContainedPage, SpectacularRedocView):
     # drf-spectacular's page without the web fonts it links to.
-    template_name = "api/redoc.html"
+    template_name = "web/redoc.html"

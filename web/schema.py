@@ -2,7 +2,7 @@
 OpenAPI error bodies for what the service adds to drf-standardized-errors': a
 400 that is no validation error, a body over the size limit (413) and a database
 out of reach (503). A feature with statuses of its own declares its codes beside
-its views with ``error_response``.
+its views with ``error_body_schema``.
 """
 
 from __future__ import annotations
@@ -12,24 +12,27 @@ from typing import Any
 from django.db import models
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+
+from web.exceptions import BadRequest, DatabaseUnavailable, RequestTooLarge
 
 
 class ErrorCode400Enum(models.TextChoices):
-    PARSE_ERROR = "parse_error"
-    # Refused by Django before any view (api.errors.bad_request): e.g. a Host
+    PARSE_ERROR = ParseError.default_code
+    # Refused by Django before any view (web.errors.bad_request): e.g. a Host
     # header that ALLOWED_HOSTS does not name.
-    BAD_REQUEST = "bad_request"
+    BAD_REQUEST = BadRequest.default_code
 
 
 class ErrorCode413Enum(models.TextChoices):
-    REQUEST_TOO_LARGE = "request_too_large"
+    REQUEST_TOO_LARGE = RequestTooLarge.default_code
 
 
 class ErrorCode503Enum(models.TextChoices):
-    DATABASE_UNAVAILABLE = "database_unavailable"
+    DATABASE_UNAVAILABLE = DatabaseUnavailable.default_code
 
 
-def error_response(
+def error_body_schema(
     status: int, codes: type[models.TextChoices], name: str = ""
 ) -> type[serializers.Serializer[Any]]:
     """The error body of ``status`` whose ``code`` is one of ``codes``."""
@@ -50,6 +53,6 @@ def error_response(
     )
 
 
-ErrorResponse400Serializer = error_response(400, ErrorCode400Enum)
-ErrorResponse413Serializer = error_response(413, ErrorCode413Enum)
-ErrorResponse503Serializer = error_response(503, ErrorCode503Enum)
+ErrorResponse400Serializer = error_body_schema(400, ErrorCode400Enum)
+ErrorResponse413Serializer = error_body_schema(413, ErrorCode413Enum)
+ErrorResponse503Serializer = error_body_schema(503, ErrorCode503Enum)

@@ -1,7 +1,7 @@
 """
 Rate limits counted in Django's cache, so that one client's limit holds across
 every worker and host: Redis when ``REDIS_URL`` is set, else the database
-cache (api/cache.py). A limit is a fixed window: at most N requests per client
+cache (web/cache.py). A limit is a fixed window: at most N requests per client
 in each minute (or second, hour, day) of the clock.
 
 When the cache cannot be reached the request goes through and a warning is
@@ -64,7 +64,7 @@ class SharedRateThrottle(SimpleRateThrottle):
         return count <= limit
 
     def _count(self, key: str, duration: int) -> int:
-        # incr is atomic in Redis and in api.cache.DatabaseCache; add is SET NX / an INSERT.
+        # incr is atomic in Redis and in web.cache.DatabaseCache; add is SET NX / an INSERT.
         try:
             return int(self.cache.incr(key))
         except ValueError:  # the window's first request

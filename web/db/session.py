@@ -90,7 +90,7 @@ def check_role_settings(databases: Iterable[str] | None = None, **kwargs: Any) -
                     f"(DATABASE_STATEMENT_TIMEOUT_MS) in database {alias!r}.",
                     hint="Run `manage.py migrate`, which sets it; then have PgBouncer "
                     "reconnect (RECONNECT) so that its server connections start with it.",
-                    id="api.E001",
+                    id="web.E001",
                 )
             )
     return errors

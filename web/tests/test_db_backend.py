@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
-from api.db.session import check_role_settings
+from web.db.session import check_role_settings
 
 
 def serve_request() -> None:
@@ -87,4 +87,4 @@ class StatementTimeoutTests(TransactionTestCase):
         with override_settings(DATABASE_STATEMENT_TIMEOUT_MS=1234):
             errors = check_role_settings(databases=["default"])
 
-        assert [error.id for error in errors] == ["api.E001"]
+        assert [error.id for error in errors] == ["web.E001"]

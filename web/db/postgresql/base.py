@@ -1,6 +1,6 @@
 """
 Django's PostgreSQL backend, pinging only the connections that sat idle, with the
-session settings of api/db/session.py.
+session settings of web/db/session.py.
 
 With CONN_HEALTH_CHECKS, Django sends ``SELECT 1`` before the first query of
 every request that reuses a connection: a round trip that was a fifth of a
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base
 
-from api.db.session import check_session
+from web.db.session import check_session
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -1,1 +1,0 @@
-"""No models: the module makes `migrate` send this app post_migrate (api/apps.py)."""

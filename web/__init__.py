@@ -1,0 +1,1 @@
+"""The service's HTTP plumbing: authentication, errors, pagination, limits, schema, logs."""
