@@ -15,8 +15,9 @@ from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
 from idempotency.views import IdempotentPostMixin
+from integrity.rest_framework import error_body_schema
 from web.locations import created_headers
-from web.schema import ErrorCode503Enum, error_body_schema
+from web.schema import ErrorCode503Enum
 
 
 class RefreshFailed(APIException):

@@ -1,8 +1,11 @@
 """
-drf-spectacular postprocessing hook ``idempotency.openapi.document_idempotency``:
-every authenticated POST of a view with ``IdempotentPostMixin`` takes
-``Idempotency-Key``, may
-answer a replay (``Idempotent-Replayed: true``), 409 and 422.
+The OpenAPI side of Idempotency-Key.
+
+- ``ERROR_SCHEMAS``: the 409 and 422 bodies of a keyed POST, built like every
+  other error body; ``IdempotentPostMixin.get_error_schemas`` declares them.
+- The postprocessing hook ``document_idempotency``: every authenticated POST of
+  a view with the mixin takes the ``Idempotency-Key`` header and may answer a
+  replay (``Idempotent-Replayed: true``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rest_framework.exceptions import APIException
+from django.db import models
 
 from idempotency.conf import DEFAULTS
 from idempotency.views import (
@@ -22,40 +25,28 @@ from idempotency.views import (
     KeyInvalid,
     KeyReused,
 )
+from integrity.rest_framework import error_body_schema
 
-_ERROR_RESPONSES: dict[str, tuple[str, list[type[APIException]], str]] = {
-    "409": (
-        "IdempotencyInProgressErrorResponse409",
-        [KeyInProgress],
-        "A request with the same Idempotency-Key is still running.",
-    ),
-    "422": (
-        "IdempotencyKeyErrorResponse422",
-        [KeyInvalid, KeyReused],
-        "The Idempotency-Key is malformed, or was used for another request.",
-    ),
+
+class ErrorCode409Enum(models.TextChoices):
+    KEY_IN_PROGRESS = KeyInProgress.default_code
+
+
+class ErrorCode422Enum(models.TextChoices):
+    KEY_INVALID = KeyInvalid.default_code
+    KEY_REUSED = KeyReused.default_code
+
+
+# The bodies of the statuses a keyed POST adds (IdempotentPostMixin.get_error_schemas).
+ERROR_SCHEMAS = {
+    "409": error_body_schema(409, ErrorCode409Enum),
+    "422": error_body_schema(422, ErrorCode422Enum),
+}
+_DESCRIPTIONS = {
+    "409": "A request with the same Idempotency-Key is still running.",
+    "422": "The Idempotency-Key is malformed, or was used for another request.",
 }
 _PARAMETER = re.compile(r"\{[^}]*\}")
-
-
-def _error_component(codes: list[str]) -> dict[str, Any]:
-    error = {
-        "type": "object",
-        "properties": {
-            "code": {"enum": codes, "type": "string"},
-            "detail": {"type": "string"},
-            "attr": {"type": "string", "nullable": True},
-        },
-        "required": ["attr", "code", "detail"],
-    }
-    return {
-        "type": "object",
-        "properties": {
-            "type": {"$ref": "#/components/schemas/ClientErrorEnum"},
-            "errors": {"type": "array", "items": error},
-        },
-        "required": ["errors", "type"],
-    }
 
 
 def _keyed_paths(generator: Any) -> set[str]:
@@ -71,9 +62,6 @@ def _keyed_paths(generator: Any) -> set[str]:
 def document_idempotency(
     result: dict[str, Any], generator: Any = None, **kwargs: Any
 ) -> dict[str, Any]:
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    for name, exceptions, _ in _ERROR_RESPONSES.values():
-        schemas[name] = _error_component([str(exc.default_code) for exc in exceptions])
     hours = DEFAULTS["IDEMPOTENCY_KEY_EXPIRY"] // 3600
     parameter = {
         "in": "header",
@@ -107,11 +95,7 @@ def document_idempotency(
             # What a replay can answer: anything stored (not 401, 409, 422, 429, 5xx).
             if status.startswith("2") or status in {"400", "403", "404"}:
                 response.setdefault("headers", {}).update(replayed)
-        for status, (name, _, description) in _ERROR_RESPONSES.items():
-            responses[status] = {
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
-                },
-                "description": description,
-            }
+        for status, description in _DESCRIPTIONS.items():
+            if status in responses:
+                responses[status]["description"] = description
     return result

@@ -90,6 +90,17 @@ class IdempotentPostMixin(APIView):
 
     _idempotency_claim: IdempotencyKey | None = None
 
+    def get_error_schemas(self, method: str, authenticated: bool) -> dict[str, Any]:
+        """The OpenAPI bodies of the statuses a keyed POST adds: 409 and 422."""
+        own: dict[str, Any] = getattr(super(), "get_error_schemas", lambda *a, **k: {})(
+            method, authenticated=authenticated
+        )
+        if method != "POST" or not authenticated:
+            return own
+        from idempotency.openapi import ERROR_SCHEMAS  # the schema is built on demand
+
+        return {**own, **ERROR_SCHEMAS}
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "POST" or HEADER not in request.headers:
             return super().dispatch(request, *args, **kwargs)

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from integrity.rules import Rule, foreign_key_rule, is_enforced_foreign_key
+from integrity.rules import Rule, foreign_key_rule
 from integrity.violations import identify_violation
-from integrity.writes import checked_write, set_constraints, sqlite_broken_keys
+from integrity.writes import checked_write, deferred_keys_checked
 
 M = TypeVar("M", bound=Model)
 
@@ -97,24 +96,18 @@ def find_refused_rows(
 ) -> list[RefusedRow]:
     """Every row the database refuses, each tried after the rows before it; nothing is kept."""
     connection = connections[using]
-    nested = connection.in_atomic_block
     manager = model._base_manager.db_manager(using)
-    has_keys = any(is_enforced_foreign_key(f) for f in model._meta.concrete_fields)
     refused: dict[int, RefusedRow] = {}
     try:
         with transaction.atomic(using=using):
-            if has_keys and connection.vendor == "postgresql":
-                set_constraints(connection, "IMMEDIATE")
-            for index, instance in enumerate(instances):
-                try:
-                    with transaction.atomic(using=using):
-                        manager.bulk_create([instance])
-                except IntegrityError as exc:
-                    refused[index] = RefusedRow(index, identify_violation(exc))
-            if has_keys and connection.vendor == "sqlite":
-                refused.update(_rows_with_broken_keys(connection, model, instances, refused))
-            if has_keys and connection.vendor == "postgresql" and nested:
-                set_constraints(connection, "DEFERRED")
+            with deferred_keys_checked(connection, model) as broken:
+                for index, instance in enumerate(instances):
+                    try:
+                        with transaction.atomic(using=using):
+                            manager.bulk_create([instance])
+                    except IntegrityError as exc:
+                        refused[index] = RefusedRow(index, identify_violation(exc))
+            refused.update(_rows_with_broken_keys(model, instances, refused, broken))
             transaction.set_rollback(True, using=using)
     finally:
         _forget(instances)
@@ -122,16 +115,16 @@ def find_refused_rows(
 
 
 def _rows_with_broken_keys(
-    connection: BaseDatabaseWrapper,
     model: type[Model],
     instances: Sequence[Model],
     refused: dict[int, RefusedRow],
+    broken: list[tuple[int, str]],
 ) -> dict[int, RefusedRow]:
-    # One check of the table: SQLite reports each row by its rowid, which is
-    # the primary key of a table whose key is an integer.
+    # The rows found after the batch (SQLite), by rowid: the primary key of a
+    # table whose key is an integer.
     index_of = {instance.pk: index for index, instance in enumerate(instances)}
     found: dict[int, RefusedRow] = {}
-    for rowid, column in sqlite_broken_keys(connection, model):
+    for rowid, column in broken:
         index = index_of.get(rowid)
         if index is not None and index not in refused and index not in found:
             found[index] = RefusedRow(index, foreign_key_rule(model, column))

@@ -44,24 +44,47 @@ def checked_write(
 
 
 def check_deferred(connection: BaseDatabaseWrapper, model: type[Model]) -> None:
-    if not any(is_enforced_foreign_key(f) for f in model._meta.concrete_fields):
-        return
-    if connection.vendor == "postgresql":
-        # At the outermost level the COMMIT checks them and reports the
-        # constraint; inside a savepoint nothing would until the request ends.
-        if connection.savepoint_ids:
-            set_constraints(connection, "IMMEDIATE")
-            set_constraints(connection, "DEFERRED")
-    elif connection.vendor == "sqlite":
-        # SQLite's own COMMIT error names no constraint; its check pragma does.
-        violations = sqlite_broken_keys(connection, model)
-        if not violations:
-            return
-        _rowid, column = violations[0]
-        rule = foreign_key_rule(model, column)
+    """Raise now for a foreign key of ``model`` written in this transaction that names no row."""
+    # At the outermost level PostgreSQL's COMMIT checks them and names the
+    # constraint; inside a savepoint nothing would until the request ends.
+    with deferred_keys_checked(connection, model, by_commit=not connection.savepoint_ids) as broken:
+        pass
+    if broken:
+        rule = foreign_key_rule(model, broken[0][1])
         if rule is not None:
             raise KnownViolation(rule)
         raise IntegrityError("FOREIGN KEY constraint failed")
+
+
+@contextmanager
+def deferred_keys_checked(
+    connection: BaseDatabaseWrapper, model: type[Model], *, by_commit: bool = False
+) -> Iterator[list[tuple[int, str]]]:
+    """
+    Check the deferred foreign keys of the block's writes of ``model`` before
+    the transaction ends, the one way each database can.
+
+    PostgreSQL checks each statement of the block (``SET CONSTRAINTS ALL
+    IMMEDIATE``), which raises ``IntegrityError`` there, and defers them again
+    after it; the list yielded stays empty. SQLite cannot check a statement
+    early: after the block the list holds the model's rows whose key names no
+    row, as ``(rowid, column)``.
+
+    ``by_commit``: the transaction ends with the block and PostgreSQL's COMMIT
+    checks them anyway (SQLite's names no constraint, so it is checked still).
+    """
+    broken: list[tuple[int, str]] = []
+    if not any(is_enforced_foreign_key(f) for f in model._meta.concrete_fields):
+        yield broken
+    elif connection.vendor == "postgresql" and not by_commit:
+        set_constraints(connection, "IMMEDIATE")
+        yield broken
+        set_constraints(connection, "DEFERRED")
+    elif connection.vendor == "sqlite":
+        yield broken
+        broken.extend(sqlite_broken_keys(connection, model))
+    else:
+        yield broken
 
 
 def set_constraints(connection: BaseDatabaseWrapper, mode: str) -> None:

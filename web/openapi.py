@@ -9,8 +9,7 @@ operation it documents.
   it names none).
 - 413 where the operation reads a body; 403 where a browser session's write may
   fail its CSRF check; a 400 that is no validation error with its codes.
-- 429 only where a rate limit applies; a feature's own codes for a status
-  (``error_schemas`` on its view).
+- 429 only where a rate limit applies.
 - Every operation has a summary and says who may call it.
 """
 
@@ -135,12 +134,6 @@ class AutoSchema(IntegrityAutoSchema):
     def _should_add_http401_error_response(self) -> bool:
         # A public operation still answers 401 to a credential that is wrong.
         return any(super().get_auth())
-
-    def _get_error_response_serializer(self, status_code: str) -> Any:
-        # A view whose feature answers codes of its own for a status declares
-        # their body in ``error_schemas``; the others get the service's.
-        own = getattr(self.view, "error_schemas", {}).get(status_code)
-        return own or super()._get_error_response_serializer(status_code)
 
     def _should_add_http429_error_response(self) -> bool:
         # The write limit (web/throttling.py) never answers a read.

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from integrity.rest_framework.schema import (
         AutoSchema,
         constraint_error_codes,
+        error_body_schema,
         forbid_unknown_fields,
     )
     from integrity.rest_framework.serializers import (
@@ -36,7 +37,12 @@ _MODULES = {
     "bulk": ["BulkCreateMixin", "BulkListSerializer"],
     "errors": ["ExceptionHandler", "model_field_attr", "violation_error", "violations_as_400"],
     "hooks": ["describe_error_codes", "document_batches"],
-    "schema": ["AutoSchema", "constraint_error_codes", "forbid_unknown_fields"],
+    "schema": [
+        "AutoSchema",
+        "constraint_error_codes",
+        "error_body_schema",
+        "forbid_unknown_fields",
+    ],
     "serializers": [
         "UNKNOWN_FIELD",
         "ConstraintModelSerializer",
@@ -58,6 +64,7 @@ __all__ = [
     "constraint_error_codes",
     "describe_error_codes",
     "document_batches",
+    "error_body_schema",
     "forbid_unknown_fields",
     "model_field_attr",
     "violation_error",

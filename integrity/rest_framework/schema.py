@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from drf_standardized_errors.settings import package_settings
+from rest_framework import serializers
 
 from integrity.rest_framework.bulk import BULK_DESCRIPTION, BulkListSerializer, is_bulk_create
 from integrity.rest_framework.serializers import (
@@ -42,11 +45,58 @@ def constraint_error_codes(serializer: object) -> dict[str, set[str]]:
     return codes
 
 
+def error_body_schema(
+    status: int, codes: type[models.TextChoices], name: str = ""
+) -> type[serializers.Serializer[Any]]:
+    """The error body of ``status`` whose ``code`` is one of ``codes``."""
+    kind = ClientErrorEnum if status < 500 else ServerErrorEnum
+    error = type(
+        f"Error{status}{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        f"ErrorResponse{status}{name}Serializer",
+        (serializers.Serializer,),
+        {"type": serializers.ChoiceField(choices=kind.choices), "errors": error(many=True)},
+    )
+
+
 class AutoSchema(StandardizedErrorsAutoSchema):
+    """
+    drf-standardized-errors' AutoSchema, with each write's rule codes in its 400
+    and the error bodies a view declares for statuses of its own: a mapping
+    ``error_schemas`` (status -> ``error_body_schema(...)``), or a method
+    ``get_error_schemas(method, authenticated)`` when they depend on the
+    operation.
+    """
+
     def get_response_serializers(self) -> Any:
-        serializers = super().get_response_serializers()
+        responses = super().get_response_serializers()
         # A custom action answers 200 unless told: a batch creates.
-        return {"201": serializers} if is_bulk_create(self.view) else serializers
+        return {"201": responses} if is_bulk_create(self.view) else responses
+
+    def declared_error_schemas(self) -> dict[str, Any]:
+        """The error bodies the view declares for this operation, by status."""
+        declared = dict(getattr(self.view, "error_schemas", {}))
+        get_error_schemas = getattr(self.view, "get_error_schemas", None)
+        if get_error_schemas is not None:
+            declared.update(get_error_schemas(self.method, authenticated=any(self.get_auth())))
+        return {str(status): schema for status, schema in declared.items()}
+
+    def _get_allowed_error_status_codes(self) -> list[str]:
+        allowed: list[str] = super()._get_allowed_error_status_codes()
+        return allowed + [
+            status for status in self.declared_error_schemas() if status not in allowed
+        ]
+
+    def _get_error_response_serializer(self, status_code: str) -> Any:
+        own = self.declared_error_schemas().get(status_code)
+        return own or super()._get_error_response_serializer(status_code)
 
     def get_description(self) -> str:  # type: ignore[override]
         return BULK_DESCRIPTION if is_bulk_create(self.view) else super().get_description()
