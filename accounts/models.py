@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.encryption import EncryptedTextField
+from conditional.versions import Versioned
 
 
 class User(AbstractUser):
@@ -23,7 +24,7 @@ class RemoteAPIAccountManager(models.Manager["RemoteAPIAccount"]):
         return self.update_or_create(id=RemoteAPIAccount.SINGLETON_ID, defaults=values)
 
 
-class RemoteAPIAccount(models.Model):
+class RemoteAPIAccount(Versioned):
     """The remote API's current access token, shared by every process. One row, ever."""
 
     SINGLETON_ID = 1

@@ -14,6 +14,7 @@ from accounts import services
 from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount
 from accounts.serializers import RemoteAPIAccountSerializer
+from conditional.views import ConditionalMixin, PreconditionFailed
 from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import error_body_schema
 from web.locations import created_headers
@@ -47,7 +48,9 @@ class ErrorCode503RefreshEnum(models.TextChoices):
     REMOTE_API_TOKEN_KEY_MISSING = TokenKeyMissing.default_code
 
 
-class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAPIAccount]):
+class RemoteAPIAccountView(
+    IdempotentPostMixin, ConditionalMixin, generics.GenericAPIView[RemoteAPIAccount]
+):
     """The remote API's token: one row, staff only. The token itself is never shown."""
 
     permission_classes = (permissions.IsAdminUser,)
@@ -59,6 +62,7 @@ class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAP
         account = RemoteAPIAccount.objects.current()
         if account is None:
             raise NotFound("No remote API account is stored.")
+        self.check_object_permissions(self.request, account)
         return account
 
     def get(self, request: Request) -> Response:
@@ -74,9 +78,17 @@ class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAP
 
     @extend_schema(responses={200: RemoteAPIAccountSerializer, 201: RemoteAPIAccountSerializer})
     def put(self, request: Request) -> Response:
-        serializer = RemoteAPIAccountSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
+        account = RemoteAPIAccount.objects.current() if self.has_preconditions(request) else None
+        if account is not None:
+            # Replace the version the client named, or nothing (412, 428).
+            self.check_object_permissions(request, account)
+            serializer = self.get_serializer(account, data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+        if "If-Match" in request.headers and request.headers["If-Match"].strip() != "*":
+            raise PreconditionFailed()  # there is no version of it to match
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.upsert():
             headers = created_headers(request, "remote-api-account")
@@ -90,7 +102,7 @@ class RemoteAPIAccountView(IdempotentPostMixin, generics.GenericAPIView[RemoteAP
         return Response(serializer.data)
 
     def delete(self, request: Request) -> Response:
-        self.get_object().delete()
+        self.perform_destroy(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -17,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
 from accounts.serializers import RegistrationSerializer, TokenRequestSerializer, UserSerializer
+from conditional.views import RepresentationTagMixin
 from idempotency.views import IdempotentPostMixin
 from web.locations import CreatedLocationMixin
 from web.parsers import JSONParser
@@ -70,6 +71,7 @@ class TokenView(ObtainAuthToken):
 @extend_validation_errors(PASSWORD_CODES, field_name="password", actions=["create"])
 class UserViewSet(
     IdempotentPostMixin,
+    RepresentationTagMixin,
     CreatedLocationMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -46,6 +46,8 @@ IDEMPOTENCY_KEY_EXPIRY = env.int(
 IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float(
     "IDEMPOTENCY_KEY_LOCK_TIMEOUT", default=IDEMPOTENCY_DEFAULTS["IDEMPOTENCY_KEY_LOCK_TIMEOUT"]
 )
+# A PUT, PATCH or DELETE of a versioned resource without If-Match: 428 (conditional/conf.py).
+CONDITIONAL_REQUIRE_IF_MATCH = env.bool("CONDITIONAL_REQUIRE_IF_MATCH", default=False)
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Proxies in front that append to X-Forwarded-For: the client is the address the
 # outermost of them saw (DRF's NUM_PROXIES); 0: the connection's own address.
@@ -213,6 +215,7 @@ INSTALLED_APPS = [
     "integrity",
     "integrity.rest_framework",
     "idempotency",
+    "conditional",
     "web",
     "accounts",
     "social",
@@ -308,8 +311,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": _ERROR_ENUMS + "ErrorCode500Enum.choices",
         "ErrorCode400Enum": "web.schema.ErrorCode400Enum.choices",
         "ErrorCode409Enum": "idempotency.openapi.ErrorCode409Enum.choices",
+        "ErrorCode412Enum": "conditional.openapi.ErrorCode412Enum.choices",
         "ErrorCode413Enum": "web.schema.ErrorCode413Enum.choices",
         "ErrorCode422Enum": "idempotency.openapi.ErrorCode422Enum.choices",
+        "ErrorCode428Enum": "conditional.openapi.ErrorCode428Enum.choices",
         "ErrorCode502Enum": "accounts.remote_views.ErrorCode502Enum.choices",
         "ErrorCode503Enum": "web.schema.ErrorCode503Enum.choices",
         "ErrorCode503AccountEnum": "accounts.remote_views.ErrorCode503AccountEnum.choices",
@@ -321,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "integrity.rest_framework.forbid_unknown_fields",
         "integrity.rest_framework.document_batches",
         "idempotency.openapi.document_idempotency",
+        "conditional.openapi.document_conditional_requests",
         "web.openapi.describe_error_codes",
     ],
     "REDOC_DIST": "SIDECAR",

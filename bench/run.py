@@ -44,12 +44,23 @@ class Route:
     baseline_status: int | None  # stock DRF's (a CHECK violation escapes as a 500); None: no route
     target: float | None = None  # the least req/s ratio to the baseline
     rows: int = 1  # rows a request writes
+    if_match: bool = False  # each request carries the current ETag in If-Match
 
 
 ROUTES = (
     Route("GET /api/health/live/ (floor)", "/api/health/live/", "health.lua", 200, 200, 1.0),
     Route("GET /api/follows/ (page of 20)", "/api/follows/", "list.lua", 200, 200, 2.0),
     Route("POST /api/follows/ self-follow", "/api/follows/", "follow_self.lua", 400, 500),
+    # Each writer's own event, a new title each time: without and with If-Match.
+    Route("PATCH /api/events/{id}/", "/api/events/", "event_patch.lua", 200, None),
+    Route(
+        "PATCH /api/events/{id}/ If-Match",
+        "/api/events/",
+        "event_patch.lua",
+        200,
+        None,
+        if_match=True,
+    ),
     # Last: they grow the table, and the baseline's page counts the table.
     Route("POST /api/follows/ new pair (201)", "/api/follows/", "follow_create.lua", 201, 201, 2.5),
     Route(
@@ -62,6 +73,7 @@ ROUTES = (
     ),
 )
 SINGLE_CREATE, BULK_CREATE = ROUTES[-2:]
+PATCH, CONDITIONAL_PATCH = (route for route in ROUTES if route.script == "event_patch.lua")
 
 
 @dataclass
@@ -112,7 +124,7 @@ def main(argv: list[str]) -> int:
         _say(f"migrate and seed {url.rpartition('/')[2]}")
         manage("migrate", "--no-input", "-v0", env=env)
         data = scratch / "data.lua"
-        data.write_text(_seed(url, args.writers, args.follows, args.threads))
+        seeded = _seed(url, args.writers, args.follows, args.threads)
         ours = stack.enter_context(serve(env, scratch / "service.log"))
         baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
         baseline = stack.enter_context(serve(baseline_env, scratch / "baseline.log"))
@@ -128,6 +140,8 @@ def main(argv: list[str]) -> int:
                         expected = _expected(route, side)
                         if expected is None:
                             continue
+                        # The events' current tags, for the If-Match route.
+                        data.write_text(seeded + _events(url, if_match=route.if_match))
                         raw = _wrk(args, server, route, data, next_index[route.script], expected)
                         next_index[route.script] = int(raw["next_index"])
                         results[route, side].add(raw, expected)
@@ -191,10 +205,31 @@ def _seed(url: str, writers: int, follows: int, threads: int) -> str:
                 " VALUES (%s, %s, now())",
                 [(others[0], other) for other in others[1:]],
             )
+            # One event per writer, created by it (only its creator or staff may change it).
+            cursor.executemany(
+                "INSERT INTO scoring_event (title, start_at, end_at, created_by_id)"
+                " VALUES ('bench', DATE '2000-01-01' + %s::int, DATE '2000-01-02' + %s::int, %s)",
+                [(day, day, writer) for day, writer in enumerate(writer_ids)],
+            )
         connection.execute("ANALYZE")
     pairs = zip(writer_ids, tokens, strict=True)
     rows = ",\n".join(f'{{id = {i}, token = "{token}"}}' for i, token in pairs)
-    return f"return {{threads = {threads}, writers = {{\n{rows}\n}}}}\n"
+    return f"data = {{threads = {threads}, writers = {{\n{rows}\n}}}}\n"
+
+
+def _events(url: str, if_match: bool) -> str:
+    """The rest of wrk's data file: each writer's event (in the writers' order) and its ETag."""
+    with psycopg.connect(url) as connection:
+        events = connection.execute(
+            "SELECT id, version FROM scoring_event WHERE created_by_id IS NOT NULL"
+            " ORDER BY created_by_id"
+        ).fetchall()
+    rows = ",\n".join(f"{{id = {pk}, tag = '\"{version}\"'}}" for pk, version in events)
+    return (
+        f"data.events = {{\n{rows}\n}}\n"
+        f"data.if_match = {'true' if if_match else 'false'}\n"
+        "return data\n"
+    )
 
 
 def _wrk(
@@ -255,6 +290,13 @@ def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[floa
     ]
     for route in ROUTES[:-1]:
         ours, base = results[route, "ours"], results[route, "base"]
+        if route.baseline_status is None:
+            lines.append(
+                f"| {route.label} | {ours.rate:,.0f} | {ours.p50_ms:.1f} | {ours.p99_ms:.1f}"
+                f" | — | — | — | | {ours.rate / floor if floor else 0:.2f}"
+                f" | {_hit(ours.p99_ms <= 2 * ours.p50_ms)} | {ours.summary(route.status)} |"
+            )
+            continue
         ratio = ours.rate / base.rate if base.rate else 0.0
         target = f">= {route.target:g}x: {_hit(ratio >= route.target)}" if route.target else ""
         lines.append(
@@ -269,8 +311,13 @@ def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[floa
     bulk_rows = bulk.rate * BULK_CREATE.rows
     gain = bulk_rows / single.rate if single.rate else 0.0
     worst = max(rss["ours"], default=0.0)
+    plain, conditional = results[PATCH, "ours"], results[CONDITIONAL_PATCH, "ours"]
     lines += [
         "",
+        f"- A conditional PATCH (If-Match, checked in the UPDATE) against an unconditional one:"
+        f" {conditional.rate:,.0f} against {plain.rate:,.0f} req/s"
+        f" ({conditional.rate / plain.rate if plain.rate else 0:.2f}x),"
+        f" p50 {conditional.p50_ms:.1f} against {plain.p50_ms:.1f} ms",
         f"- {BULK_CREATE.label}: {bulk.rate:,.0f} req/s, {bulk_rows:,.0f} follows/s against"
         f" {single.rate:,.0f} single creates/s ({gain:.1f}x);"
         f" p50 {bulk.p50_ms:.1f} ms, p99 {bulk.p99_ms:.1f} ms; {bulk.summary(BULK_CREATE.status)}",

@@ -8,6 +8,7 @@ scenario's steps (e2e/sdk_scenario.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e.live import BIN_DIR, ROOT
-from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows
+from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows, Written
 
 PYTHON_PACKAGE = "constrained_api_generated"
 TSC = ROOT / "tools" / "node_modules" / ".bin" / "tsc"
@@ -112,11 +113,28 @@ class PythonSteps:
         body = self.sdk.FollowRequest(to_user=to_user)
         api = self.sdk.FollowsApi(self._client(token))
         answer = api.follows_create_with_http_info(body, idempotency_key=key)
-        # answer.headers: a plain dict (urllib3's case-insensitive one, copied), keyed as
-        # the server spelled the names.
-        headers = {name.lower(): value for name, value in (answer.headers or {}).items()}
-        replayed = headers.get("idempotent-replayed") == "true"
+        replayed = _headers(answer).get("idempotent-replayed") == "true"
         return Created(answer.status_code, answer.data.id, replayed)
+
+    def create_event(self, token: str, title: str, day: dt.date) -> tuple[int, str]:
+        body = self.sdk.EventRequest(title=title, start_at=day, end_at=day + dt.timedelta(1))
+        answer = self.sdk.EventsApi(self._client(token)).events_create_with_http_info(body)
+        return int(answer.data.id), _headers(answer)["etag"]
+
+    def rename_event(self, token: str, event_id: int, title: str, if_match: str) -> Written:
+        api = self.sdk.EventsApi(self._client(token))
+        body = self.sdk.PatchedEventRequest(title=title)
+        try:
+            answer = api.events_partial_update_with_http_info(
+                event_id, if_match=if_match, patched_event_request=body
+            )
+        except self.sdk.ApiException as error:
+            refused = error
+        else:
+            return Written(answer.status_code, _headers(answer).get("etag"), [])
+        # refused.data: the typed body of the status, parsed by the SDK.
+        assert isinstance(refused.data, self.sdk.ErrorResponse412), refused.body
+        return Written(refused.status, None, [_value(each.code) for each in refused.data.errors])
 
     def _refused(self, call: Any, *args: Any) -> tuple[int, list[Any]]:
         """A refused call's status and its errors, each the variant the SDK parsed."""
@@ -129,6 +147,12 @@ class PythonSteps:
             assert not isinstance(refusal, self.sdk.ErrorResponse400), refusal
             return error.status, [each.actual_instance for each in refusal.errors]
         raise AssertionError("the service accepted the call")
+
+
+def _headers(answer: Any) -> dict[str, str]:
+    # answer.headers: a plain dict (urllib3's case-insensitive one, copied), keyed as
+    # the server spelled the names.
+    return {name.lower(): value for name, value in (answer.headers or {}).items()}
 
 
 def _value(code: Any) -> str:
@@ -187,3 +211,11 @@ class TypeScriptSteps:
     def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
         answer = self._step("keyedFollow", token=token, toUser=to_user, key=key)
         return Created(answer["status"], answer["id"], answer["replayed"])
+
+    def create_event(self, token: str, title: str, day: dt.date) -> tuple[int, str]:
+        answer = self._step("createEvent", token=token, title=title, day=day.isoformat())
+        return answer["id"], answer["etag"]
+
+    def rename_event(self, token: str, event_id: int, title: str, if_match: str) -> Written:
+        answer = self._step("renameEvent", token=token, id=event_id, title=title, ifMatch=if_match)
+        return Written(answer["status"], answer["etag"], answer["codes"])

@@ -5,7 +5,8 @@ module itself (SCHEMATHESIS_HOOKS), in its own process.
 filter_failure decides, for each failed check, whether it fails the run:
 
 - a schema-valid request refused for a rule that JSON Schema cannot state is
-  what the service promises, not a failure (see beyond_the_schema);
+  what the service promises, not a failure, and so is a 412 for an If-Match that
+  is not the current ETag (see beyond_the_schema);
 - the server's own 414 is not the API's answer (see refused_by_the_server);
 - a score that another route deleted or retyped is gone from its first route
   for a reason schemathesis cannot see (see changed_through_another_route);
@@ -86,7 +87,13 @@ def beyond_the_schema(failure: Failure, response: schemathesis.Response) -> bool
     # policy): database constraints and validators JSON Schema cannot state.
     # Each operation's 400 documents its codes, and response_schema_conformance
     # holds every such body to that. A 400 with a shape code stays a failure.
+    # Likewise a 412 precondition_failed: an If-Match that is a valid string but
+    # not the row's current ETag (only the service knows which one is). It is
+    # answered before the body is read (RFC 9110 13.2.2), so a bad body beside
+    # a stale tag (ST201) gets the 412 too: refused, not accepted.
     codes = {str(each.get("code")) for each in errors_of(response)}
+    if failure.code in ("ST201", "ST202") and response.status_code == 412:
+        return codes == {"precondition_failed"}
     return (
         failure.code == "ST202"
         and response.status_code == 400

@@ -5,8 +5,8 @@ Each SDK implements the steps a client's user takes in its own idiom (SdkSteps);
 run_scenario drives them the same way and expects the same answers. A refused
 request is read from the SDK's typed error model, never from raw JSON; a batch's
 row errors are an anyOf told apart by `attr` patterns only, and each SDK's step
-says what its generator makes of them. Response headers (Idempotent-Replayed) are
-read through each SDK's raw-response API.
+says what its generator makes of them. Response headers (Idempotent-Replayed, ETag)
+are read through each SDK's raw-response API.
 
 A new step is a method here, a few lines in each SDK's steps (Python classes in
 e2e/test_sdk.py and e2e/openapi_generator.py, e2e/typescript/steps.ts), and an
@@ -15,6 +15,7 @@ expectation in run_scenario.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -39,6 +40,12 @@ class Created(NamedTuple):
     status: int
     id: int
     replayed: bool  # the response carried `Idempotent-Replayed: true`
+
+
+class Written(NamedTuple):
+    status: int
+    etag: str | None  # the response's ETag (a written row's new version)
+    codes: list[str]  # a refusal's codes, from the SDK's typed error model
 
 
 class SdkSteps(Protocol):
@@ -76,6 +83,14 @@ class SdkSteps(Protocol):
 
     def keyed_follow(self, token: str, to_user: int, key: str) -> Created:
         """Follow a user with an Idempotency-Key; the answer's status, id and replay header."""
+        ...
+
+    def create_event(self, token: str, title: str, day: dt.date) -> tuple[int, str]:
+        """Create an event of one day; its id and the response's ETag."""
+        ...
+
+    def rename_event(self, token: str, event_id: int, title: str, if_match: str) -> Written:
+        """PATCH an event's title with If-Match; a refusal's codes come from its typed model."""
         ...
 
 
@@ -125,3 +140,15 @@ def run_scenario(steps: SdkSteps) -> None:
     assert first == Created(201, first.id, replayed=False)
     assert steps.keyed_follow(bob.token, carol.id, key) == Created(201, first.id, replayed=True)
     assert steps.following(bob.token, bob.id) == [carol.id]
+
+    # No lost update: a write names the version it replaces (If-Match: the ETag read).
+    day = dt.date(2000, 1, 1) + dt.timedelta(days=secrets.randbelow(300_000))
+    event_id, tag = steps.create_event(alice.token, "Final", day)
+    renamed = steps.rename_event(alice.token, event_id, "Final, day one", tag)
+    assert renamed.status == 200
+    assert renamed.etag not in (None, tag)
+    stale = steps.rename_event(alice.token, event_id, "Lost", tag)
+    assert stale == Written(412, None, ["precondition_failed"])
+    current = steps.rename_event(alice.token, event_id, "Final, day two", renamed.etag or "")
+    assert current.status == 200
+    assert current.etag not in (None, renamed.etag)

@@ -6,6 +6,7 @@ TypeScript client on Node.js, each through the same scenario (e2e/sdk_scenario.p
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import os
@@ -22,7 +23,15 @@ import pytest
 from e2e import openapi_generator
 from e2e.live import BIN_DIR, ROOT, LiveServer
 from e2e.needs import skip_or_fail
-from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows, SdkSteps, run_scenario
+from e2e.sdk_scenario import (
+    Created,
+    CreatedRows,
+    Refused,
+    RefusedRows,
+    SdkSteps,
+    Written,
+    run_scenario,
+)
 
 PACKAGE = "constrained_api_client"
 
@@ -150,6 +159,29 @@ class OpenapiPythonClientSteps:
         )
         replayed = response.headers.get("Idempotent-Replayed") == "true"
         return Created(int(response.status_code), response.parsed.id, replayed)
+
+    def create_event(self, token: str, title: str, day: dt.date) -> tuple[int, str]:
+        events_create = self.sdk.operation("events", "events_create")
+        body = body_type(events_create)(title=title, start_at=day, end_at=day + dt.timedelta(1))
+        response = events_create.sync_detailed(client=self._client(token), body=body)
+        return int(response.parsed.id), response.headers["ETag"]
+
+    def rename_event(self, token: str, event_id: int, title: str, if_match: str) -> Written:
+        events_partial_update = self.sdk.operation("events", "events_partial_update")
+        body = self.sdk.models.PatchedEventRequest(title=title)
+        # No raise: a 412 is a documented status, parsed into its typed model.
+        client = self.clients.enter_context(
+            self.sdk.client.AuthenticatedClient(base_url=self.base_url, token=token, prefix="Token")
+        )
+        response = events_partial_update.sync_detailed(
+            event_id, client=client, body=body, if_match=if_match
+        )
+        if response.status_code == 200:
+            return Written(200, response.headers.get("ETag"), [])
+        assert isinstance(response.parsed, self.sdk.models.ErrorResponse412), response.content
+        return Written(
+            int(response.status_code), None, [str(e.code) for e in response.parsed.errors]
+        )
 
     def _bulk_follow(self, token: str, to_users: list[int]) -> Any:
         follows_bulk_create = self.sdk.operation("follows", "follows_bulk_create")

@@ -1,16 +1,19 @@
 """
 Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400,
-for a single create and for a batch;
+for a single create and for a batch, and a stale If-Match's 412;
 it and ReDoc render the schema from what the service serves, asking no other host.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
@@ -78,12 +81,7 @@ def test_try_it_out_shows_the_self_follow_constraint_error(
     page.on("request", lambda request: requested.append(request.url))
 
     page.goto(f"http://{origin}/api/docs/")
-    page.locator(".auth-wrapper .authorize").click()
-    token_auth = page.locator(".auth-container").filter(has_text="tokenAuth")
-    token_auth.locator("input").fill(f"Token {user.token}")
-    token_auth.get_by_role("button", name="Apply credentials").click()
-    expect(token_auth.get_by_role("heading", name="Authorized")).to_be_visible()
-    page.locator(".close-modal").click()
+    authorize(page, user)
     operation = page.locator(f"#operations-follows-{operation_id}")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
@@ -100,6 +98,50 @@ def test_try_it_out_shows_the_self_follow_constraint_error(
     assert any(url.endswith(path) for url in requested), requested
     outside = [url for url in requested if urlsplit(url).netloc != origin]
     assert not outside, f"requests that left the service: {outside}"
+
+
+def authorize(page: Page, user: ApiUser) -> None:
+    page.locator(".auth-wrapper .authorize").click()
+    token_auth = page.locator(".auth-container").filter(has_text="tokenAuth")
+    token_auth.locator("input").fill(f"Token {user.token}")
+    token_auth.get_by_role("button", name="Apply credentials").click()
+    expect(token_auth.get_by_role("heading", name="Authorized")).to_be_visible()
+    page.locator(".close-modal").click()
+
+
+def test_try_it_out_with_a_stale_if_match_shows_the_412(
+    page: Page, service: LiveServer, http: httpx.Client, user: ApiUser
+) -> None:
+    day = dt.date(2000, 1, 1) + dt.timedelta(days=secrets.randbelow(300_000))
+    body = {"title": "Swagger", "start_at": str(day), "end_at": str(day + dt.timedelta(1))}
+    created = http.post("/api/events/", json=body, headers=user.authorization)
+    assert created.status_code == 201, created.text
+    stale = created.headers["ETag"]
+    renamed = http.patch(
+        f"/api/events/{created.json()['id']}/",
+        json={"title": "Renamed"},
+        headers={**user.authorization, "If-Match": stale},
+    )
+    assert renamed.status_code == 200, renamed.text
+
+    page.goto(f"http://{PUBLIC_HOST}:{urlsplit(service.url).port}/api/docs/")
+    authorize(page, user)
+    operation = page.locator("#operations-events-events_partial_update")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator("tr[data-param-name='id'] input").fill(str(created.json()["id"]))
+    if_match = operation.locator("tr[data-param-name='If-Match']")
+    expect(if_match).to_contain_text("412")
+    if_match.locator("input").fill(stale)
+    operation.locator("textarea.body-param__text").fill('{"title": "Lost"}')
+    operation.get_by_role("button", name="Execute").click()
+
+    live_response = operation.locator(".live-responses-table .response")
+    expect(live_response.locator(".response-col_status")).to_have_text("412")
+    expect(live_response.locator(".response-col_description")).to_contain_text(
+        "precondition_failed"
+    )
+    assert http.get(f"/api/events/{created.json()['id']}/").json()["title"] == "Renamed"
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 _KEY = re.compile(KEY_PATTERN)
 # The headers a replay repeats.
-STORED_HEADERS = ("Content-Type", "Location", "Vary", "Allow")
+STORED_HEADERS = ("Content-Type", "Location", "Vary", "Allow", "ETag")
 NOT_STORED = frozenset({409, 429})
 LOCK_NOT_AVAILABLE = "55P03"
 # Claims of one request: a key purged or expired between two of them is claimed anew.

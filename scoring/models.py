@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from conditional.versions import Versioned
 from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.fields import CheckedCharField, CheckedDurationField, CheckedIntegerField
 
 
-class Event(models.Model):
+class Event(Versioned):
     title = CheckedCharField(
         max_length=200,
         condition=not_blank("title"),
@@ -63,7 +64,7 @@ VALUE_COLUMNS: dict[ScoreType, str] = {
 }
 
 
-class Score(models.Model):
+class Score(Versioned):
     type = models.SmallIntegerField(choices=ScoreType)
     value_points = CheckedIntegerField(
         null=True,

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from conditional.views import ConditionalMixin
 from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from scoring.models import DurationScore, Event, PointsScore, Score, ScoreType
@@ -40,7 +41,9 @@ class IsOwnerOrStaff(permissions.BasePermission):
         return bool(request.user.is_staff or obj.owner_id == request.user.pk)
 
 
-class EventViewSet(IdempotentPostMixin, CreatedLocationMixin, viewsets.ModelViewSet[Event]):
+class EventViewSet(
+    IdempotentPostMixin, ConditionalMixin, CreatedLocationMixin, viewsets.ModelViewSet[Event]
+):
     """Events: anyone signed in adds one; its creator or staff change or delete it."""
 
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsCreatorOrStaff)
@@ -68,7 +71,11 @@ class ScoreFilter(TypedScoreFilter):
 
 
 class ScoreViewSet(
-    IdempotentPostMixin, CreatedLocationMixin, BulkCreateMixin, viewsets.ModelViewSet[Score]
+    IdempotentPostMixin,
+    ConditionalMixin,
+    CreatedLocationMixin,
+    BulkCreateMixin,
+    viewsets.ModelViewSet[Score],
 ):
     """Scores: points or a duration. Only the owner or staff change or delete one."""
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from conditional.versions import Versioned
 
-class Follow(models.Model):
+
+class Follow(Versioned):
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_relations"
     )

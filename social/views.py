@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import views as accounts_views
 from accounts.models import User
+from conditional.views import ConditionalMixin
 from idempotency.views import IdempotentPostMixin
 from integrity.rest_framework import BulkCreateMixin
 from social.models import Follow
@@ -82,6 +83,7 @@ class IsFollowerOrStaff(permissions.BasePermission):
 
 class FollowViewSet(
     IdempotentPostMixin,
+    ConditionalMixin,
     CreatedLocationMixin,
     BulkCreateMixin,
     mixins.CreateModelMixin,

@@ -7,6 +7,8 @@
 import {
     AuthApi,
     Configuration,
+    ErrorResponse412FromJSON,
+    EventsApi,
     FollowsApi,
     FollowsBulkCreateErrorResponse400FromJSON,
     FollowsCreateErrorResponse400FromJSON,
@@ -46,6 +48,12 @@ interface Created {
     status: number;
     id: number;
     replayed: boolean; // the response carried `Idempotent-Replayed: true`
+}
+
+interface Written {
+    status: number;
+    etag: string | null; // the response's ETag (a written row's new version)
+    codes: string[]; // a refusal's codes, from its typed error model
 }
 
 interface Refused<Found> {
@@ -153,6 +161,42 @@ const steps: Record<string, (args: never) => Promise<unknown>> = {
         });
         const replayed = answer.raw.headers.get("Idempotent-Replayed") === "true";
         return { status: answer.raw.status, id: (await answer.value()).id, replayed };
+    },
+
+    async createEvent({ token, title, day }: { token: string; title: string; day: string }) {
+        const start = new Date(`${day}T00:00:00Z`);
+        const end = new Date(start.getTime() + 24 * 60 * 60 * 1000);
+        const answer = await new EventsApi(api(token)).eventsCreateRaw({
+            eventRequest: { title, startAt: start, endAt: end },
+        });
+        return { id: (await answer.value()).id, etag: answer.raw.headers.get("ETag") };
+    },
+
+    async renameEvent({
+        token,
+        id,
+        title,
+        ifMatch,
+    }: {
+        token: string;
+        id: number;
+        title: string;
+        ifMatch: string;
+    }): Promise<Written> {
+        try {
+            const answer = await new EventsApi(api(token)).eventsPartialUpdateRaw({
+                id,
+                ifMatch,
+                patchedEventRequest: { title },
+            });
+            return { status: answer.raw.status, etag: answer.raw.headers.get("ETag"), codes: [] };
+        } catch (error) {
+            if (!(error instanceof ResponseError) || error.response.status !== 412) {
+                throw error;
+            }
+            const body = ErrorResponse412FromJSON(await error.response.json());
+            return { status: 412, etag: null, codes: body.errors.map((e) => e.code) };
+        }
     },
 };
 

@@ -1,0 +1,25 @@
+# Row versions (conditional/versions.py); a constant database default: no table rewrite.
+
+import conditional.operations
+import conditional.versions
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0003_encrypt_remote_token"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="remoteapiaccount",
+            name="version",
+            field=models.BigIntegerField(
+                default=conditional.versions.new_version,
+                db_default=1,
+                editable=False,
+                help_text="Raised by the database on every change of the row.",
+            ),
+        ),
+        conditional.operations.VersionTrigger(model_name="remoteapiaccount"),
+    ]
