@@ -112,15 +112,11 @@ class ConditionalMixin(APIView):
             if if_none_match is not None and _weak_match(if_none_match, current):
                 raise _NotModified(current)
             return
-        if request.method not in WRITES:
+        if request.method not in WRITES or not self.has_preconditions(request):
             return
         if_match = request.headers.get("If-Match")
         if if_match is None:
-            if conf.require_if_match():
-                raise PreconditionRequired()
-            return
-        if if_match.strip() == "*":
-            return
+            raise PreconditionRequired()
         if not _strong_match(if_match, current):
             raise PreconditionFailed()
         obj.require_version()
