@@ -12,3 +12,4 @@ class IntegrityConfig(AppConfig):
         from integrity import checks as integrity_checks
 
         checks.register(integrity_checks.check_constraint_messages)
+        checks.register(integrity_checks.check_live_table_migrations)

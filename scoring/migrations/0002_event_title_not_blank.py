@@ -3,42 +3,31 @@
 import django.db.models.functions.text
 import django.db.models.lookups
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
 
-# What a title that was only whitespace becomes: the rule now refuses it.
+from integrity.operations import AddCheckConstraintNotValid, CleanViolations, ValidateConstraint
+
+# What a title that was only whitespace becomes: the rule now refuses it, and
+# deleting the event would delete its scores too. The rule is added to a table
+# that may hold rows, while writes go on (docs/deploying.md): in force for new
+# writes first, then the old titles are renamed in batches, then the table is
+# validated. Each step is its own transaction.
 UNTITLED = "Untitled event"
-
-
-def name_blank_titles(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    # Rows written before the rule covered whitespace would make ADD CONSTRAINT
-    # fail. Deleting them would delete their scores too: they are renamed.
-    Event = apps.get_model("scoring", "Event")
-    db_alias = schema_editor.connection.alias
-    blank = [
-        event.pk
-        for event in Event.objects.using(db_alias).only("title").iterator()
-        if not event.title.strip()  # str.isspace()'s whitespace, as the rule's
-    ]
-    Event.objects.using(db_alias).filter(pk__in=blank).update(title=UNTITLED)
+TITLE_NOT_EMPTY = "scoring_event_title_not_empty"
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("scoring", "0001_initial"),
     ]
 
     operations = [
-        migrations.RunPython(
-            code=name_blank_titles,
-            reverse_code=migrations.RunPython.noop,
-            elidable=True,
-        ),
         migrations.RemoveConstraint(
             model_name="event",
-            name="scoring_event_title_not_empty",
+            name=TITLE_NOT_EMPTY,
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="event",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.GreaterThan(
@@ -54,8 +43,10 @@ class Migration(migrations.Migration):
                     ),
                     0,
                 ),
-                name="scoring_event_title_not_empty",
+                name=TITLE_NOT_EMPTY,
                 violation_error_message="The title must not be empty or only whitespace.",
             ),
         ),
+        CleanViolations(model_name="event", constraint=TITLE_NOT_EMPTY, update={"title": UNTITLED}),
+        ValidateConstraint(model_name="event", name=TITLE_NOT_EMPTY),
     ]

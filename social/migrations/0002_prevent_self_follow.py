@@ -1,34 +1,31 @@
 from __future__ import annotations
 
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
 
+from integrity.operations import AddCheckConstraintNotValid, CleanViolations, ValidateConstraint
 
-def delete_self_follows(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    # Rows written before the rule existed would make ADD CONSTRAINT fail.
-    Follow = apps.get_model("social", "Follow")
-    db_alias = schema_editor.connection.alias
-    Follow.objects.using(db_alias).filter(from_user=models.F("to_user")).delete()
+# Added to a table that may hold rows, while writes go on (docs/deploying.md): in
+# force for new writes first, then the rows written before it are deleted in
+# batches, then the table is validated. Each step is its own transaction.
+PREVENT_SELF_FOLLOW = "social_follow_prevent_self_follow"
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("social", "0001_initial"),
     ]
 
     operations = [
-        migrations.RunPython(
-            code=delete_self_follows,
-            reverse_code=migrations.RunPython.noop,
-            elidable=True,
-        ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="follow",
             constraint=models.CheckConstraint(
                 condition=models.Q(("from_user", models.F("to_user")), _negated=True),
-                name="social_follow_prevent_self_follow",
+                name=PREVENT_SELF_FOLLOW,
                 violation_error_message="Users cannot follow themselves.",
             ),
         ),
+        CleanViolations(model_name="follow", constraint=PREVENT_SELF_FOLLOW),
+        ValidateConstraint(model_name="follow", name=PREVENT_SELF_FOLLOW),
     ]

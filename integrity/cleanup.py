@@ -1,0 +1,123 @@
+"""
+Fix or delete the rows that break a rule, in bounded batches, while writes go on.
+
+The rows are the ones ``find_constraint_violations`` reports, found by the same
+set-based queries (``integrity.datacheck``). Each batch is its own short
+transaction, so no lock is held for long and an interruption loses at most the
+batch under way: what was done stays done, and running the cleanup again
+finds only what is left.
+
+- A CHECK: the table is read in ranges of ``batch_size`` primary keys; in
+  each, one UPDATE (``update={field: value}``) or DELETE of the rows whose
+  condition is false. ``start_after`` resumes the scan after a key.
+- A UNIQUE: the duplicate groups are found in one grouped query (what is kept
+  in memory is the groups, never the table); then, ``batch_size`` groups per
+  DELETE, every row of a group but its first (the lowest primary key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import BaseConstraint, CheckConstraint, Model, Q, UniqueConstraint
+
+from integrity.datacheck import duplicate_groups, failing_rows, group_match
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One committed batch: how far it went, and how many rows it changed."""
+
+    # Rows (CHECK) or duplicate groups (UNIQUE) the batch looked at, and of how many.
+    done: int
+    total: int
+    changed: int
+    # The last primary key the batch covered (a CHECK's scan resumes after it).
+    last_pk: Any = None
+
+
+def clean_violations(
+    model: type[Model],
+    constraint: BaseConstraint,
+    *,
+    update: dict[str, Any] | None = None,
+    batch_size: int = BATCH_SIZE,
+    start_after: Any = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Iterator[Batch]:
+    """
+    Make every row of ``model`` keep ``constraint``, a batch at a time: each
+    batch is committed before it is yielded. A CHECK's rows are deleted, or
+    given the ``update`` values; a UNIQUE's duplicates are deleted.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1.")
+    if isinstance(constraint, CheckConstraint):
+        yield from _clean_check(model, constraint, update, batch_size, start_after, using)
+    elif isinstance(constraint, UniqueConstraint):
+        if update:
+            raise ValueError(f"{constraint.name}: a duplicate can only be deleted, not updated.")
+        yield from _clean_unique(model, constraint, batch_size, using)
+    else:
+        raise TypeError(f"{constraint.name}: only CHECK and UNIQUE constraints can be cleaned.")
+
+
+def _clean_check(
+    model: type[Model],
+    constraint: CheckConstraint,
+    update: dict[str, Any] | None,
+    batch_size: int,
+    start_after: Any,
+    using: str,
+) -> Iterator[Batch]:
+    rows = model._base_manager.using(using).order_by("pk")
+    if start_after is not None:
+        rows = rows.filter(pk__gt=start_after)
+    total = rows.count()
+    done, last = 0, start_after
+    while True:
+        window = rows if last is None else rows.filter(pk__gt=last)
+        # The range's last key; none: the rest of the table, rows written meanwhile too.
+        end = next(iter(window.values_list("pk", flat=True)[batch_size - 1 : batch_size]), None)
+        broken = failing_rows(model, constraint, using)
+        if last is not None:
+            broken = broken.filter(pk__gt=last)
+        if end is not None:
+            broken = broken.filter(pk__lte=end)
+        with transaction.atomic(using=using):
+            changed = broken.update(**update) if update else _delete(model, broken)
+        done = min(done + batch_size, total) if end is not None else total
+        yield Batch(done, total, changed, end)
+        if end is None:
+            return
+        last = end
+
+
+def _clean_unique(
+    model: type[Model], constraint: UniqueConstraint, batch_size: int, using: str
+) -> Iterator[Batch]:
+    rows, groups, key_names = duplicate_groups(model, constraint, using)
+    found = list(groups.values(*key_names, "keep"))
+    done = 0
+    for start in range(0, len(found), batch_size):
+        chunk = found[start : start + batch_size]
+        surplus = reduce(or_, (group_match(g, key_names) & ~Q(pk=g["keep"]) for g in chunk))
+        with transaction.atomic(using=using):
+            changed = _delete(model, rows.filter(surplus))
+        done += len(chunk)
+        yield Batch(done, len(found), changed)
+    if not found:
+        yield Batch(0, 0, 0)
+
+
+def _delete(model: type[Model], rows: Any) -> int:
+    # The rows of the model itself, not what their deletion cascades to.
+    _total, by_model = rows.delete()
+    return int(by_model.get(model._meta.label, 0))
