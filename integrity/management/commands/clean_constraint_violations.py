@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 bar.n = batch.done
                 bar.set_postfix({verb: changed}, refresh=False)
                 bar.refresh()
+        except (TypeError, ValueError) as exc:
+            bar.close()
+            raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
             bar.close()
             resume = f" --start-after {last}" if last is not None else ""
