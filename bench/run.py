@@ -1,5 +1,6 @@
 """
-The benchmark: ``.venv/bin/python bench/run.py [--smoke] [--duration S] [--workers N]``.
+The benchmark: ``.venv/bin/python bench/run.py [--smoke] [--duration S] [--workers N]``;
+``bench/run.py add-rule [--rows N]``: rules added to a live table (bench/add_rule.py).
 
 A fresh PostgreSQL database, the service and the stock-DRF baseline
 (bench/baseline/) started the same way on it, wrk on each route against both in
@@ -108,6 +109,10 @@ class Measured:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["add-rule"]:
+        from bench import add_rule
+
+        return add_rule.main(argv[1:])
     args = _options(argv)
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench"))
