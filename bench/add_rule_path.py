@@ -36,7 +36,8 @@ def main(argv: list[str]) -> None:
     rules = {c.name: c for c in Follow._meta.constraints}
     check = rules["social_follow_prevent_self_follow"]
     unique = rules["social_follow_unique_relationships"]
-    assert isinstance(check, CheckConstraint) and isinstance(unique, UniqueConstraint)  # noqa: S101
+    assert isinstance(check, CheckConstraint)
+    assert isinstance(unique, UniqueConstraint)
     if path == "live":
         atomic = False
         operations = [
