@@ -29,6 +29,8 @@ validated by the same query ``find_constraint_violations`` runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import NotSupportedError, transaction
@@ -138,7 +140,7 @@ class ValidateConstraint(Operation):
             table = schema_editor.quote_name(model._meta.db_table)
             name = schema_editor.quote_name(self.name)
             try:
-                with transaction.atomic(using=connection.alias):
+                with untimed(schema_editor), transaction.atomic(using=connection.alias):
                     schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
                 return
             except IntegrityError:
@@ -203,7 +205,8 @@ class AddUniqueConstraintConcurrently(AddConstraint):
         # An earlier run that was stopped leaves an invalid index of that name.
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
         try:
-            schema_editor.execute(sql, params=None)
+            with untimed(schema_editor):
+                schema_editor.execute(sql, params=None)
         except IntegrityError:
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
             count = duplicate_count(model, constraint, connection.alias)
@@ -298,6 +301,30 @@ class CleanViolations(Operation):
     @property
     def migration_name_fragment(self) -> str:
         return f"{self.model_name.lower()}_clean_{self.rule_name.lower()}"
+
+
+@contextmanager
+def untimed(schema_editor: BaseDatabaseSchemaEditor) -> Iterator[None]:
+    """
+    PostgreSQL: no statement timeout for the block. A validation or a
+    concurrent index build blocks no writer, and takes as long as the table
+    is large; a timeout meant to stop a stuck request would only make it fail.
+    The session's own value is put back after it.
+    """
+    if schema_editor.connection.vendor != "postgresql" or schema_editor.collect_sql:
+        yield
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'),"
+            " set_config('statement_timeout', '0', false)"
+        )
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
 
 
 _DEFERRABLE: dict[Deferrable | None, str] = {

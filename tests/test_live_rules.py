@@ -274,3 +274,31 @@ class MigrationCheckTests(TransactionTestCase):
             for message in migration_warnings(migration)
         ]
         assert found == []
+
+    def test_long_steps_outlive_the_request_timeout_which_is_put_back(self) -> None:
+        alice = User.objects.create_user("alice")
+        others = User.objects.bulk_create(User(username=f"u{i}") for i in range(200))
+        with live_table(Follow, SELF_FOLLOW, UNIQUE_FOLLOW) as table:
+            Follow.objects.bulk_create(
+                Follow(from_user=alice, to_user=other) for other in others for _ in range(2)
+            )
+            Follow.objects.bulk_create(Follow(from_user=o, to_user=alice) for o in others)
+            table.migrate(
+                AddCheckConstraintNotValid("follow", constraint_of(Follow, SELF_FOLLOW)),
+                CleanViolations("follow", constraint_of(Follow, UNIQUE_FOLLOW)),
+            )
+            with connection.cursor() as cursor:
+                # Far shorter than a validation or an index build of these rows.
+                cursor.execute("SET statement_timeout = '1ms'")
+            try:
+                table.migrate(
+                    ValidateConstraint("follow", SELF_FOLLOW),
+                    AddUniqueConstraintConcurrently("follow", constraint_of(Follow, UNIQUE_FOLLOW)),
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW statement_timeout")
+                    assert cursor.fetchone() == ("1ms",)
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET statement_timeout")
+            assert in_database(Follow, UNIQUE_FOLLOW)
