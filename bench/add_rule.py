@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import secrets
 import subprocess
 import sys
@@ -40,7 +41,6 @@ import psycopg
 from e2e.live import ROOT, LiveServer, fresh_database, manage, process_env, serve
 
 HIGH_RATE = "1000000/minute"
-TABLE_USERS = 1000  # the filled rows follow among these users
 TARGETS = 20_000  # the users the writers follow, each once per path
 RULES = ("social_follow_prevent_self_follow", "social_follow_unique_relationships")
 PATHS = ("live", "plain")
@@ -97,7 +97,8 @@ def main(argv: list[str]) -> int:
         )
         _say(f"migrate {url.rpartition('/')[2]}")
         manage("migrate", "--no-input", "-v0", env=env)
-        table_users, targets, writers = _users(url, args.clients)
+        # The filled rows follow among these users: as many distinct pairs as rows.
+        table_users, targets, writers = _users(url, math.isqrt(args.rows - 1) + 1, args.clients)
         server = stack.enter_context(serve(env, scratch / "service.log"))
         for number, path in enumerate(PATHS):
             _say(f"{path}: fill {args.rows:,} rows")
@@ -125,7 +126,9 @@ def _options(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _users(url: str, clients: int) -> tuple[list[int], list[int], list[tuple[int, str]]]:
+def _users(
+    url: str, among: int, clients: int
+) -> tuple[list[int], list[int], list[tuple[int, str]]]:
     """The users the filled rows are among, those the writers follow, and the writers."""
     with psycopg.connect(url) as connection:
         ids = [
@@ -135,16 +138,16 @@ def _users(url: str, clients: int) -> tuple[list[int], list[int], list[tuple[int
                 " last_name, email, is_staff, is_active, date_joined)"
                 " SELECT '!', false, 'rule-' || g, '', '', '', false, true, now()"
                 " FROM generate_series(1, %s::int) AS g ORDER BY g RETURNING id",
-                (TABLE_USERS + TARGETS + clients,),
+                (among + TARGETS + clients,),
             ).fetchall()
         ]
-        writers = [(pk, secrets.token_hex(20)) for pk in ids[TABLE_USERS + TARGETS :]]
+        writers = [(pk, secrets.token_hex(20)) for pk in ids[among + TARGETS :]]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, now(), %s)",
                 [(token, pk) for pk, token in writers],
             )
-    return ids[:TABLE_USERS], ids[TABLE_USERS : TABLE_USERS + TARGETS], writers
+    return ids[:among], ids[among : among + TARGETS], writers
 
 
 def _fill(url: str, users: list[int], rows: int) -> dict[str, int]:

@@ -16,6 +16,7 @@ from integrity.batches import (
     find_refused_rows,
     insert_batch,
 )
+from integrity.cleanup import Batch, clean_violations
 from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.datacheck import Finding, find_violations
@@ -41,6 +42,7 @@ __all__ = [
     "GENERIC_CODE",
     "MAX_BATCH_ROWS",
     "NON_FIELD",
+    "Batch",
     "BatchRefused",
     "CheckedCharField",
     "CheckedDurationField",
@@ -53,6 +55,7 @@ __all__ = [
     "RuleTable",
     "UniqueNullsNotDistinct",
     "checked_write",
+    "clean_violations",
     "constraint_code",
     "find_refused_rows",
     "find_violations",

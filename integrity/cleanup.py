@@ -18,12 +18,14 @@ finds only what is left.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BaseConstraint, CheckConstraint, Model, Q, UniqueConstraint
 
 from integrity.datacheck import duplicate_groups, failing_rows, group_match
@@ -104,7 +106,9 @@ def _clean_unique(
     model: type[Model], constraint: UniqueConstraint, batch_size: int, using: str
 ) -> Iterator[Batch]:
     rows, groups, key_names = duplicate_groups(model, constraint, using)
-    found = list(groups.values(*key_names, "keep"))
+    # One read of the whole table, which blocks no writer.
+    with untimed(connections[using]):
+        found = list(groups.values(*key_names, "keep"))
     done = 0
     for start in range(0, len(found), batch_size):
         chunk = found[start : start + batch_size]
@@ -115,6 +119,30 @@ def _clean_unique(
         yield Batch(done, len(found), changed)
     if not found:
         yield Batch(0, 0, 0)
+
+
+@contextmanager
+def untimed(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """
+    PostgreSQL: no statement timeout for the block. A read of the whole table,
+    a validation or a concurrent index build blocks no writer and takes as long
+    as the table is large; a timeout meant to stop a stuck request would only
+    make it fail. The session's own value is put back after it.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'),"
+            " set_config('statement_timeout', '0', false)"
+        )
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
 
 
 def _delete(model: type[Model], rows: Any) -> int:

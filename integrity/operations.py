@@ -29,8 +29,7 @@ validated by the same query ``find_constraint_violations`` runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.db import NotSupportedError, transaction
@@ -47,7 +46,7 @@ from django.db.models import (
 )
 from django.db.utils import IntegrityError
 
-from integrity.cleanup import BATCH_SIZE, clean_violations
+from integrity.cleanup import BATCH_SIZE, clean_violations, untimed
 from integrity.datacheck import duplicate_count, failing_rows
 
 
@@ -140,12 +139,13 @@ class ValidateConstraint(Operation):
             table = schema_editor.quote_name(model._meta.db_table)
             name = schema_editor.quote_name(self.name)
             try:
-                with untimed(schema_editor), transaction.atomic(using=connection.alias):
+                with _untimed(schema_editor), transaction.atomic(using=connection.alias):
                     schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
                 return
             except IntegrityError:
                 pass  # counted below
-        count = failing_rows(model, constraint, connection.alias).count()
+        with _untimed(schema_editor):
+            count = failing_rows(model, constraint, connection.alias).count()
         if count:
             raise RowsBreakRule(model, constraint, count)
 
@@ -205,11 +205,12 @@ class AddUniqueConstraintConcurrently(AddConstraint):
         # An earlier run that was stopped leaves an invalid index of that name.
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
         try:
-            with untimed(schema_editor):
+            with _untimed(schema_editor):
                 schema_editor.execute(sql, params=None)
         except IntegrityError:
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-            count = duplicate_count(model, constraint, connection.alias)
+            with _untimed(schema_editor):
+                count = duplicate_count(model, constraint, connection.alias)
             raise RowsBreakRule(model, constraint, count) from None
         if attach:
             table = schema_editor.quote_name(model._meta.db_table)
@@ -303,28 +304,9 @@ class CleanViolations(Operation):
         return f"{self.model_name.lower()}_clean_{self.rule_name.lower()}"
 
 
-@contextmanager
-def untimed(schema_editor: BaseDatabaseSchemaEditor) -> Iterator[None]:
-    """
-    PostgreSQL: no statement timeout for the block. A validation or a
-    concurrent index build blocks no writer, and takes as long as the table
-    is large; a timeout meant to stop a stuck request would only make it fail.
-    The session's own value is put back after it.
-    """
-    if schema_editor.connection.vendor != "postgresql" or schema_editor.collect_sql:
-        yield
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('statement_timeout'),"
-            " set_config('statement_timeout', '0', false)"
-        )
-        before = cursor.fetchone()[0]
-    try:
-        yield
-    finally:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
+def _untimed(schema_editor: BaseDatabaseSchemaEditor) -> AbstractContextManager[None]:
+    # sqlmigrate collects the SQL: nothing runs, nothing to lift.
+    return nullcontext() if schema_editor.collect_sql else untimed(schema_editor.connection)
 
 
 _DEFERRABLE: dict[Deferrable | None, str] = {

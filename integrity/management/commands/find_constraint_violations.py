@@ -6,9 +6,11 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from django.db.models import Model
 from django.utils.encoding import force_str
 
+from integrity.cleanup import untimed
 from integrity.datacheck import Finding, find_violations
 
 
@@ -26,11 +28,13 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, labels: list[str], format: str, database: str, **options: Any
     ) -> None:
-        findings = [
-            finding
-            for model in self._models(labels)
-            for finding in find_violations(model, using=database)
-        ]
+        # Reads of whole tables, which block no writer: no statement timeout.
+        with untimed(connections[database]):
+            findings = [
+                finding
+                for model in self._models(labels)
+                for finding in find_violations(model, using=database)
+            ]
         if format == "json":
             self.stdout.write(json.dumps([asdict(f) for f in findings], default=force_str))
         else:
