@@ -10,9 +10,10 @@ finds only what is left.
 - A CHECK: the table is read in ranges of ``batch_size`` primary keys; in
   each, one UPDATE (``update={field: value}``) or DELETE of the rows whose
   condition is false. ``start_after`` resumes the scan after a key.
-- A UNIQUE: the duplicate groups are found in one grouped query (what is kept
-  in memory is the groups, never the table); then, ``batch_size`` groups per
-  DELETE, every row of a group but its first (the lowest primary key).
+- A UNIQUE: every row after the first (the lowest primary key) of its key is
+  found in one read (what is kept in memory is their primary keys, never the
+  table); then ``batch_size`` of them per DELETE, each deleted only while an
+  earlier row of its key still exists.
 """
 
 from __future__ import annotations
@@ -20,15 +21,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BaseConstraint, CheckConstraint, Model, Q, UniqueConstraint
+from django.db.models import (
+    BaseConstraint,
+    CheckConstraint,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    UniqueConstraint,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 
-from integrity.datacheck import duplicate_groups, failing_rows, group_match
+from integrity.datacheck import duplicate_groups, failing_rows
 
 BATCH_SIZE = 1000
 
@@ -37,7 +48,7 @@ BATCH_SIZE = 1000
 class Batch:
     """One committed batch: how far it went, and how many rows it changed."""
 
-    # Rows (CHECK) or duplicate groups (UNIQUE) the batch looked at, and of how many.
+    # Rows the batch looked at (CHECK) or duplicates it went through (UNIQUE), of how many.
     done: int
     total: int
     changed: int
@@ -105,20 +116,38 @@ def _clean_check(
 def _clean_unique(
     model: type[Model], constraint: UniqueConstraint, batch_size: int, using: str
 ) -> Iterator[Batch]:
-    rows, groups, key_names = duplicate_groups(model, constraint, using)
-    # One read of the whole table, which blocks no writer.
+    rows, _groups, key_names = duplicate_groups(model, constraint, using)
+    # Every row after the first of its key (PARTITION BY groups NULLs together, as
+    # NULLS NOT DISTINCT does; duplicate_groups leaves them out otherwise): one
+    # read of the whole table, which blocks no writer. What is kept in memory is
+    # their primary keys, never the table.
+    position = Window(
+        RowNumber(), partition_by=[F(name) for name in key_names], order_by=F("pk").asc()
+    )
     with untimed(connections[using]):
-        found = list(groups.values(*key_names, "keep"))
-    done = 0
-    for start in range(0, len(found), batch_size):
-        chunk = found[start : start + batch_size]
-        surplus = reduce(or_, (group_match(g, key_names) & ~Q(pk=g["keep"]) for g in chunk))
+        surplus = list(
+            rows.annotate(position=position)
+            .filter(position__gt=1)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    # Deleted only while an earlier row of the same key still exists: a row
+    # whose key changed since the read is not a duplicate any more, and stays.
+    earlier = rows.filter(*[_same(name) for name in key_names], pk__lt=OuterRef("pk"))
+    for start in range(0, len(surplus), batch_size):
+        chunk = surplus[start : start + batch_size]
         with transaction.atomic(using=using):
-            changed = _delete(model, rows.filter(surplus))
-        done += len(chunk)
-        yield Batch(done, len(found), changed)
-    if not found:
+            changed = _delete(model, rows.filter(Exists(earlier), pk__in=chunk))
+        yield Batch(min(start + batch_size, len(surplus)), len(surplus), changed, chunk[-1])
+    if not surplus:
         yield Batch(0, 0, 0)
+
+
+def _same(name: str) -> Q:
+    # Equal, or both NULL: only rows NULLS NOT DISTINCT groups reach here with a NULL.
+    return Q(**{name: OuterRef(name)}) | Q(
+        IsNull(OuterRef(name), True), **{f"{name}__isnull": True}
+    )
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import BaseConstraint, Model, UniqueConstraint
+from django.db.models import BaseConstraint, Model
 from tqdm import tqdm
 
 from integrity.cleanup import BATCH_SIZE, clean_violations
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         verb = "updated" if update else "deleted"
         bar = tqdm(
             desc=rule.name,
-            unit=" groups" if isinstance(rule, UniqueConstraint) else " rows",
+            unit=" rows",
             file=sys.stderr,
             disable=None,  # a bar on a terminal only
         )
