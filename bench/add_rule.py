@@ -38,9 +38,9 @@ from typing import Any
 import httpx
 import psycopg
 
-from e2e.live import ROOT, LiveServer, fresh_database, manage, process_env, serve
+from bench.common import say, service_env
+from e2e.live import ROOT, LiveServer, fresh_database, manage, serve
 
-HIGH_RATE = "1000000/minute"
 TARGETS = 20_000  # the users the writers follow, each once per path
 RULES = ("social_follow_prevent_self_follow", "social_follow_unique_relationships")
 PATHS = ("live", "plain")
@@ -86,22 +86,14 @@ def main(argv: list[str]) -> int:
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench_rule"))
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-rule-")))
-        env = process_env(
-            DATABASE_URL=url,
-            DEBUG="0",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            WEB_CONCURRENCY=str(args.workers),
-            THROTTLE_AUTH=HIGH_RATE,
-            THROTTLE_REGISTER=HIGH_RATE,
-            THROTTLE_WRITE=HIGH_RATE,
-        )
-        _say(f"migrate {url.rpartition('/')[2]}")
+        env = service_env(url, args.workers)
+        say(f"migrate {url.rpartition('/')[2]}")
         manage("migrate", "--no-input", "-v0", env=env)
         # The filled rows follow among these users: as many distinct pairs as rows.
         table_users, targets, writers = _users(url, math.isqrt(args.rows - 1) + 1, args.clients)
         server = stack.enter_context(serve(env, scratch / "service.log"))
         for number, path in enumerate(PATHS):
-            _say(f"{path}: fill {args.rows:,} rows")
+            say(f"{path}: fill {args.rows:,} rows")
             broken = _fill(url, table_users, args.rows)
             if number == 0:
                 print(_find_line(env, args.rows, broken), flush=True)
@@ -269,7 +261,7 @@ def _run_path(
         thread.join()
     writes = writes.during(start, end)
     if migrated.returncode:
-        _say(migrated.stdout + migrated.stderr)
+        say(migrated.stdout + migrated.stderr)
     after = _violations(env)
     line = (
         f"add-rule: path={path} rows={args.rows} writes={len(writes.latencies_ms)}"
@@ -278,7 +270,7 @@ def _run_path(
         f" seconds={seconds:.1f}{'' if migrated.returncode == 0 else ' migrate=failed'}"
     )
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(writes.statuses.items()))
-    _say(f"{path}: statuses while it ran (0: no answer): {statuses}")
+    say(f"{path}: statuses while it ran (0: no answer): {statuses}")
     # A wrong answer fails the run; a slow one is reported, never failed.
     ok = migrated.returncode == 0 and writes.server_errors == 0 and after == 0
     return line, ok and set(writes.statuses) == {201}
@@ -305,7 +297,3 @@ def _write(
                 writes.add(sent, 0)
                 continue
             writes.add(sent, answer.status_code)
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)

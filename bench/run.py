@@ -28,11 +28,11 @@ import psycopg
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # the repository, not bench/
 
-from e2e.live import LiveServer, fresh_database, manage, process_env, serve  # noqa: E402
+from bench.common import say, service_env  # noqa: E402
+from e2e.live import LiveServer, fresh_database, manage, serve  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 WRK = BENCH / "wrk"
-HIGH_RATE = "1000000/minute"  # counted as in production, never reached
 RSS_TARGET_MB = 100.0
 
 
@@ -117,16 +117,8 @@ def main(argv: list[str]) -> int:
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench"))
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
-        env = process_env(
-            DATABASE_URL=url,
-            DEBUG="0",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            WEB_CONCURRENCY=str(args.workers),
-            THROTTLE_AUTH=HIGH_RATE,
-            THROTTLE_REGISTER=HIGH_RATE,
-            THROTTLE_WRITE=HIGH_RATE,
-        )
-        _say(f"migrate and seed {url.rpartition('/')[2]}")
+        env = service_env(url, args.workers)
+        say(f"migrate and seed {url.rpartition('/')[2]}")
         manage("migrate", "--no-input", "-v0", env=env)
         data = scratch / "data.lua"
         seeded = _seed(url, args.writers, args.follows, args.threads)
@@ -139,7 +131,7 @@ def main(argv: list[str]) -> int:
         # other work on the machine hits one slice, not one route.
         for phase in (ROUTES[:-2], ROUTES[-2:]):
             for round_number in range(args.rounds):
-                _say(f"round {round_number + 1}/{args.rounds}")
+                say(f"round {round_number + 1}/{args.rounds}")
                 for route in phase:
                     for side, server in (("ours", ours), ("base", baseline)):
                         expected = _expected(route, side)
@@ -338,10 +330,6 @@ def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[floa
 
 def _hit(hit: bool) -> str:
     return "hit" if hit else "**miss**"
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -153,3 +153,15 @@ class FindConstraintViolationsTests(TransactionTestCase):
     def test_unknown_label_is_an_error(self) -> None:
         with self.assertRaisesMessage(CommandError, "No installed app with label 'nope'"):
             call_command("find_constraint_violations", "nope")
+
+
+class LargeFindingTests(TransactionTestCase):
+    def test_count_is_every_row_and_the_sample_is_twenty(self) -> None:
+        users = User.objects.bulk_create(User(username=f"u{i}") for i in range(25))
+        with dropped(Follow, "social_follow_prevent_self_follow"):
+            Follow.objects.bulk_create(Follow(from_user=u, to_user=u) for u in users)
+
+            status, findings = run("social.Follow")
+
+        assert status == 1
+        assert [(f["count"], len(f["rows"])) for f in findings] == [(25, 20)]
