@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
@@ -33,6 +34,10 @@ class RegistrationSerializer(ConstraintModelSerializer[User]):
     class Meta:
         model = User
         fields = ["id", "username", "password"]
+        # The schema publishes the username pattern `^[\w.@+-]+$`, and a JSON Schema
+        # pattern is ECMA-262's, where `\w` is ASCII: every client validates ASCII, so
+        # the service does too (Django's own validator would take any Unicode letter).
+        extra_kwargs = {"username": {"validators": [ASCIIUsernameValidator()]}}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(username=attrs["username"])

@@ -40,6 +40,15 @@ class RegistrationTests(APITestCase):
         assert ("password_entirely_numeric", "password") in codes
         assert not User.objects.filter(username="bob").exists()
 
+    def test_username_is_ascii_as_the_schema_pattern_reads(self) -> None:
+        response = self.client.post("/api/users/", {"username": "\u00ec", "password": PASSWORD})
+
+        assert response.status_code == 400
+        assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [
+            ("invalid", "username")
+        ]
+        assert not User.objects.filter(username="\u00ec").exists()
+
     def test_missing_fields_are_required(self) -> None:
         response = self.client.post("/api/users/", {})
 
