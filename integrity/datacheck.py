@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     CheckConstraint,
     Count,
-    ExpressionWrapper,
     F,
     Min,
     Model,
@@ -29,6 +27,8 @@ from django.db.models import (
     Sum,
     UniqueConstraint,
 )
+
+from integrity.evaluation import condition_holds
 
 SAMPLE = 20
 
@@ -60,8 +60,8 @@ def find_violations(model: type[Model], using: str = "default") -> Iterator[Find
 def failing_rows(model: type[Model], constraint: CheckConstraint, using: str) -> QuerySet[Any]:
     """The rows for which the CHECK's condition is false."""
     # "= false", not NOT: a row whose condition is unknown (NULL) passes a CHECK.
-    condition: Any = constraint.condition
-    passes = ExpressionWrapper(condition, output_field=BooleanField())
+    # The same judgement as a refused write's (integrity.evaluation), over the table.
+    passes = condition_holds(constraint.condition)
     rows: QuerySet[Any] = model._base_manager.using(using).alias(passes=passes)
     return rows.filter(passes=False)
 

@@ -33,6 +33,8 @@ from django.db.models import (
 GENERIC_CODE = "constraint_violation"
 GENERIC_MESSAGE = "The request conflicts with a data rule of the service."
 NON_FIELD = "non_field_errors"
+# A batch row that collides with an earlier row of its own batch.
+REPEATS_ROW = "This row repeats row %(row)s of the batch."
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Rule:
     # there is exactly one, else to non_field_errors.
     fields: tuple[str, ...]
     constraint: BaseConstraint | None = None
+    # "check", "unique", "reference" (a foreign key), "not_null" or "other".
+    kind: str = "other"
 
     @property
     def field(self) -> str | None:
@@ -131,9 +135,18 @@ def model_rules(model: type[Model]) -> tuple[Rule, ...]:
                 message=_message(model, constraint),
                 fields=fields,
                 constraint=constraint,
+                kind=_kind(constraint),
             )
         )
     return tuple(rules)
+
+
+def _kind(constraint: BaseConstraint) -> str:
+    if isinstance(constraint, CheckConstraint):
+        return "check"
+    if isinstance(constraint, UniqueConstraint):
+        return "unique"
+    return "other"
 
 
 def _columns(model: type[Model], names: Iterable[str]) -> list[str]:
@@ -219,7 +232,7 @@ def is_enforced_foreign_key(field: object) -> TypeGuard[ForeignKey[Any, Any]]:
 
 
 def _unique_rule(model: type[Model], fields: tuple[str, ...]) -> Rule:
-    return Rule(model, "unique", _unique_message(model, fields), fields)
+    return Rule(model, "unique", _unique_message(model, fields), fields, kind="unique")
 
 
 def _build() -> RuleTable:
@@ -251,7 +264,7 @@ def not_null_rule(db_table: str, column: str) -> Rule | None:
     if found is None:
         return None
     model, field_name = found
-    return Rule(model, "null", "This field may not be null.", (field_name,))
+    return Rule(model, "null", "This field may not be null.", (field_name,), kind="not_null")
 
 
 def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
@@ -261,4 +274,4 @@ def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
 
 def _foreign_key_rule(model: type[Model], field: ForeignKey[Model, Model]) -> Rule:
     message = f"The referenced {field.verbose_name} does not exist."
-    return Rule(model, "does_not_exist", message, (field.name,))
+    return Rule(model, "does_not_exist", message, (field.name,), kind="reference")

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrity.batches import MAX_BATCH_ROWS, BatchRefused, insert_batch
-from integrity.rest_framework.errors import rule_error
+from integrity.rest_framework.errors import errors_of
 from integrity.rest_framework.serializers import ConstraintModelSerializer
 
 M = TypeVar("M", bound=Model)
@@ -57,8 +57,7 @@ class BulkListSerializer(serializers.ListSerializer, Generic[M]):  # type: ignor
         except BatchRefused as refused:
             errors: dict[str, list[ErrorDetail]] = {}
             for row in refused.rows:
-                attr, detail = rule_error(row.rule, self.child.error_attr)
-                errors.setdefault(f"{row.index}.{attr}", []).append(detail)
+                errors.update(errors_of(row.broken, self.child.error_attr, prefix=f"{row.index}."))
             raise serializers.ValidationError(errors) from None
 
 

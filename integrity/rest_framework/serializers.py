@@ -10,6 +10,10 @@ constraint's ``violation_error_code`` (else its name), the message its
 
 ``Meta.constraint_attrs`` names the field an error attaches to, for rules that
 involve several fields (as Ecto's ``check_constraint(changeset, :field, ...)``).
+
+A refused write is answered with every rule the row breaks, judged by the
+database (``integrity.evaluation``); a body with invalid fields, with those
+errors and every rule that involves only its valid fields.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field as ModelField
 from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.fields import Field
+from rest_framework.fields import Field, SkipField
 from rest_framework.validators import UniqueValidator
 
-from integrity.rest_framework.errors import violations_as_400
+from integrity.evaluation import broken_rules
+from integrity.rest_framework.errors import broken_error, violations_as_400
 from integrity.rules import NON_FIELD, Rule
 
 M = TypeVar("M", bound=Model)
@@ -138,11 +144,63 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
             ]
         return field_class, field_kwargs
 
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(data, Mapping) and isinstance(exc.detail, dict):
+                self.add_rules_of_valid_fields(exc.detail, data)
+            raise
+
+    def add_rules_of_valid_fields(self, errors: dict[str, Any], data: Mapping[str, Any]) -> None:
+        """
+        To the field errors of a body, add every rule that involves only its
+        valid fields, as the database judges them: one SELECT, nothing written.
+        """
+        model: type[Model] = self.Meta.model
+        values: dict[str, Any] = {}
+        invalid: set[str] = set()
+        for field in self._writable_fields:
+            if len(field.source_attrs) != 1:
+                continue
+            source = field.source_attrs[0]
+            if field.field_name in errors:
+                invalid.add(source)
+                continue
+            try:
+                values[source] = field.run_validation(field.get_value(data))
+            except (serializers.ValidationError, DjangoValidationError):
+                invalid.add(source)
+            except SkipField:
+                pass
+        if self.instance is not None:
+            # A partial update keeps the stored values of the fields it omits.
+            row = model(**self.stored_values(self.instance))
+            row._state.adding = False
+            known = {f.name for f in model._meta.concrete_fields}
+        else:
+            # A create stores the model's default in a field the body omits.
+            row = model()
+            known = {f.source_attrs[0] for f in self._writable_fields if len(f.source_attrs) == 1}
+        if self.instance is not None and not self.partial:
+            values = {**self.omitted_values(values), **values}
+        for name, value in values.items():
+            setattr(row, name, value)
+        for broken in broken_rules(row, fields=known - invalid):
+            attr, detail = broken_error(broken, self.error_attr)
+            found = errors.setdefault(attr, [])
+            if isinstance(found, list) and detail not in found:
+                found.append(detail)
+
+    def stored_values(self, instance: M) -> dict[str, Any]:
+        return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
     def create(self, validated_data: Any) -> M:
         with violations_as_400(
             self.Meta.model,
             error_attr=self.error_attr,
             one_statement=self.is_one_statement(validated_data),
+            row=lambda: self.submitted_row(validated_data),
         ):
             return super().create(validated_data)
 
@@ -153,8 +211,19 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
             self.Meta.model,
             error_attr=self.error_attr,
             one_statement=self.is_one_statement(validated_data),
+            # ModelSerializer.update() sets the values on the instance, then saves it.
+            row=lambda: instance,
         ):
             return super().update(instance, validated_data)
+
+    def submitted_row(self, validated_data: Any) -> M | None:
+        """The row ``create()`` tried to insert, unsaved (its many-to-many values aside)."""
+        model: type[M] = self.Meta.model
+        many = {field.name for field in model._meta.many_to_many}
+        try:
+            return model(**{k: v for k, v in validated_data.items() if k not in many})
+        except (TypeError, ValueError):
+            return None
 
     def omitted_values(self, validated_data: Any) -> dict[str, Any]:
         """
