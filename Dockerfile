@@ -40,9 +40,11 @@ COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY . .
 
+# The message catalogs compiled (.po to .mo), then the static files.
 # collectstatic imports the settings, which refuse to load without a SECRET_KEY:
 # a throwaway one, for this step only, never part of the image's environment.
-RUN SECRET_KEY=collectstatic-build-only python manage.py collectstatic --no-input -v0 \
+RUN python scripts/catalogs.py compile \
+    && SECRET_KEY=collectstatic-build-only python manage.py collectstatic --no-input -v0 \
     && python -m compileall -q /app
 
 USER 10001:10001

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import TokenKeyMissing
 from accounts.models import RemoteAPIAccount, User
@@ -21,7 +22,7 @@ class RemoteAPIAccountForm(forms.ModelForm[RemoteAPIAccount]):
     access_token = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text="Leave empty to keep the stored token.",
+        help_text=_("Leave empty to keep the stored token."),
     )
 
     class Meta:

@@ -18,13 +18,14 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
 
 class TokenKeyMissing(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
+    default_detail = _(
         "The service has no key that encrypts the remote API token (REMOTE_API_TOKEN_KEYS)."
     )
     default_code = "remote_api_token_key_missing"
@@ -75,7 +76,7 @@ def decrypt(value: str) -> str:
         return fernet().decrypt(value.encode()).decode()
     except InvalidToken:
         raise TokenKeyMissing(
-            "None of the keys in REMOTE_API_TOKEN_KEYS decrypts the stored remote API token."
+            _("None of the keys in REMOTE_API_TOKEN_KEYS decrypts the stored remote API token.")
         ) from None
 
 

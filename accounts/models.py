@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import EncryptedTextField
 from conditional.versions import Versioned
@@ -40,7 +41,7 @@ class RemoteAPIAccount(Versioned):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_single_instance",
                 condition=models.Q(id=1),
-                violation_error_message="The remote API account exists already; replace it.",
+                violation_error_message=_("The remote API account exists already; replace it."),
             ),
         ]
         verbose_name = "remote API account"

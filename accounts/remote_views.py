@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import APIException, NotFound
@@ -23,13 +24,13 @@ from web.schema import ErrorCode503Enum
 
 class RefreshFailed(APIException):
     status_code = status.HTTP_502_BAD_GATEWAY
-    default_detail = "The remote API did not issue a token. The stored token is unchanged."
+    default_detail = _("The remote API did not issue a token. The stored token is unchanged.")
     default_code = "remote_api_failed"
 
 
 class RefreshNotConfigured(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The remote API is not configured."
+    default_detail = _("The remote API is not configured.")
     default_code = "remote_api_not_configured"
 
 
@@ -61,7 +62,7 @@ class RemoteAPIAccountView(
     def get_object(self) -> RemoteAPIAccount:
         account = RemoteAPIAccount.objects.current()
         if account is None:
-            raise NotFound("No remote API account is stored.")
+            raise NotFound(_("No remote API account is stored."))
         self.check_object_permissions(self.request, account)
         return account
 

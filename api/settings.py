@@ -222,7 +222,13 @@ INSTALLED_APPS = [
     "scoring",
 ]
 
-LANGUAGE_CODE = "en-us"
+# Accept-Language picks the language of every error's detail (LocaleMiddleware);
+# a language not listed here falls back to English. The service's own messages
+# are translated in locale/, the integrity core's in integrity/locale/, Django's
+# and DRF's in their own catalogs; scripts/catalogs compiles them all.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGGING = {
     "version": 1,
@@ -245,6 +251,8 @@ MIDDLEWARE = [
     # Django's session, auth and messages middleware, passed over by API requests
     # without a session cookie (web/middleware.py).
     "web.middleware.SessionMiddleware",
+    # Content-Language and Vary: Accept-Language on every response.
+    "django.middleware.locale.LocaleMiddleware",
     # Django's, but a path without its slash is a 308, which keeps a write's body.
     "web.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e.live import BIN_DIR, ROOT
-from e2e.sdk_scenario import Created, CreatedRows, Refused, RefusedRows, Written
+from e2e.sdk_scenario import Created, CreatedRows, Described, Refused, RefusedRows, Written
 
 PYTHON_PACKAGE = "constrained_api_generated"
 TSC = ROOT / "tools" / "node_modules" / ".bin" / "tsc"
@@ -136,10 +136,28 @@ class PythonSteps:
         assert isinstance(refused.data, self.sdk.ErrorResponse412), refused.body
         return Written(refused.status, None, [_value(each.code) for each in refused.data.errors])
 
-    def _refused(self, call: Any, *args: Any) -> tuple[int, list[Any]]:
+    def refused_event(
+        self, token: str, title: str, start: dt.date, end: dt.date, language: str
+    ) -> Described:
+        body = self.sdk.EventRequest(title=title, start_at=start, end_at=end)
+        call = self.sdk.EventsApi(self._client(token)).events_create
+        status, errors = self._refused(call, body, accept_language=language)
+        return Described(status, [(_value(error.code), error.detail) for error in errors])
+
+    def refused_bulk_points(self, token: str, rows: list[tuple[int, str | None]]) -> RefusedRows:
+        points = self.sdk.ScoreTypeEnum.POINTS
+        body = [
+            self.sdk.ScoreRequest(type=points, value_points=value, value_duration=duration)
+            for value, duration in rows
+        ]
+        call = self.sdk.ScoresApi(self._client(token)).scores_bulk_create
+        status, errors = self._refused(call, body)
+        return RefusedRows(status, [(error.attr, _value(error.code)) for error in errors])
+
+    def _refused(self, call: Any, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
         """A refused call's status and its errors, each the variant the SDK parsed."""
         try:
-            call(*args)
+            call(*args, **kwargs)
         except self.sdk.ApiException as error:
             # error.data: the operation's typed 400 (one of its validation
             # error and the client error), parsed by the SDK.
@@ -219,3 +237,20 @@ class TypeScriptSteps:
     def rename_event(self, token: str, event_id: int, title: str, if_match: str) -> Written:
         answer = self._step("renameEvent", token=token, id=event_id, title=title, ifMatch=if_match)
         return Written(answer["status"], answer["etag"], answer["codes"])
+
+    def refused_event(
+        self, token: str, title: str, start: dt.date, end: dt.date, language: str
+    ) -> Described:
+        answer = self._step(
+            "refusedEvent",
+            token=token,
+            title=title,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            language=language,
+        )
+        return Described(answer["status"], [(code, detail) for code, detail in answer["errors"]])
+
+    def refused_bulk_points(self, token: str, rows: list[tuple[int, str | None]]) -> RefusedRows:
+        answer = self._step("refusedBulkPoints", token=token, rows=rows)
+        return RefusedRows(answer["status"], [(attr, code) for attr, code in answer["errors"]])

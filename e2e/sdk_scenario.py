@@ -26,6 +26,11 @@ class Refused(NamedTuple):
     codes: list[str]  # each error's code, in the order the service listed them
 
 
+class Described(NamedTuple):
+    status: int
+    errors: list[tuple[str, str]]  # each error's (code, detail), in the order listed
+
+
 class RefusedRows(NamedTuple):
     status: int
     errors: list[tuple[str, str]]  # each error's (attr, code)
@@ -93,6 +98,16 @@ class SdkSteps(Protocol):
         """PATCH an event's title with If-Match; a refusal's codes come from its typed model."""
         ...
 
+    def refused_event(
+        self, token: str, title: str, start: dt.date, end: dt.date, language: str
+    ) -> Described:
+        """An event the service refuses, asked for in a language (Accept-Language)."""
+        ...
+
+    def refused_bulk_points(self, token: str, rows: list[tuple[int, str | None]]) -> RefusedRows:
+        """A batch of points scores, each row (value_points, value_duration), refused."""
+        ...
+
 
 @dataclass(frozen=True)
 class User:
@@ -152,3 +167,27 @@ def run_scenario(steps: SdkSteps) -> None:
     current = steps.rename_event(alice.token, event_id, "Final, day two", renamed.etag or "")
     assert current.status == 200
     assert current.etag not in (None, renamed.etag)
+
+    # Every rule a write breaks, in one answer, in the client's language; a batch
+    # row that breaks two rules names both under its index, the good row nothing.
+    ends_first = steps.refused_event(alice.token, " ", day, day - dt.timedelta(1), "de-DE")
+    assert ends_first == Described(
+        400,
+        [
+            (
+                "scoring_event_start_at_before_end_at",
+                "Die Veranstaltung muss beginnen, bevor sie endet.",
+            ),
+            (
+                "scoring_event_title_not_empty",
+                "Der Titel darf nicht leer sein oder nur aus Leerraum bestehen.",
+            ),
+        ],
+    )
+    assert steps.refused_bulk_points(alice.token, [(3, None), (-5, "00:01:00")]) == RefusedRows(
+        400,
+        [
+            ("1.non_field_errors", "scoring_score_value_matches_type"),
+            ("1.value_points", "scoring_score_value_points_not_negative"),
+        ],
+    )

@@ -26,6 +26,7 @@ from e2e.needs import skip_or_fail
 from e2e.sdk_scenario import (
     Created,
     CreatedRows,
+    Described,
     Refused,
     RefusedRows,
     SdkSteps,
@@ -182,6 +183,28 @@ class OpenapiPythonClientSteps:
         return Written(
             int(response.status_code), None, [str(e.code) for e in response.parsed.errors]
         )
+
+    def refused_event(
+        self, token: str, title: str, start: dt.date, end: dt.date, language: str
+    ) -> Described:
+        events_create = self.sdk.operation("events", "events_create")
+        body = body_type(events_create)(title=title, start_at=start, end_at=end)
+        response = events_create.sync_detailed(
+            client=self._client(token), body=body, accept_language=language
+        )
+        errors = self._errors(response, self.sdk.models.EventsCreateValidationError)
+        return Described(int(response.status_code), [(str(e.code), e.detail) for e in errors])
+
+    def refused_bulk_points(self, token: str, rows: list[tuple[int, str | None]]) -> RefusedRows:
+        scores_bulk_create = self.sdk.operation("scores", "scores_bulk_create")
+        points = self.sdk.models.ScoreTypeEnum.POINTS
+        body = [
+            self.sdk.models.ScoreRequest(type_=points, value_points=value, value_duration=duration)
+            for value, duration in rows
+        ]
+        response = scores_bulk_create.sync_detailed(client=self._client(token), body=body)
+        errors = self._errors(response, self.sdk.models.ScoresBulkCreateValidationError)
+        return RefusedRows(int(response.status_code), [(e.attr, str(e.code)) for e in errors])
 
     def _bulk_follow(self, token: str, to_users: list[int]) -> Any:
         follows_bulk_create = self.sdk.operation("follows", "follows_bulk_create")

@@ -1,6 +1,7 @@
 """
 Swagger UI, in a real browser, authorizes with a token and shows a constraint's 400,
-for a single create and for a batch, and a stale If-Match's 412;
+for a single create and for a batch, every rule a create breaks in the language
+asked for, and a stale If-Match's 412;
 it and ReDoc render the schema from what the service serves, asking no other host.
 """
 
@@ -98,6 +99,28 @@ def test_try_it_out_shows_the_self_follow_constraint_error(
     assert any(url.endswith(path) for url in requested), requested
     outside = [url for url in requested if urlsplit(url).netloc != origin]
     assert not outside, f"requests that left the service: {outside}"
+
+
+def test_try_it_out_shows_every_broken_rule_in_german(
+    page: Page, service: LiveServer, user: ApiUser
+) -> None:
+    page.goto(f"http://{PUBLIC_HOST}:{urlsplit(service.url).port}/api/docs/")
+    authorize(page, user)
+    operation = page.locator("#operations-scores-scores_create")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator("tr[data-param-name='Accept-Language'] input").fill("de")
+    body = {"type": "points", "value_points": -5, "value_duration": "00:01:00"}
+    operation.locator("textarea.body-param__text").fill(json.dumps(body))
+    operation.get_by_role("button", name="Execute").click()
+
+    live_response = operation.locator(".live-responses-table .response")
+    expect(live_response.locator(".response-col_status")).to_have_text("400")
+    description = live_response.locator(".response-col_description")
+    expect(description).to_contain_text("scoring_score_value_matches_type")
+    expect(description).to_contain_text("scoring_score_value_points_not_negative")
+    expect(description).to_contain_text("Punkte können nicht negativ sein.")
+    expect(live_response).to_contain_text("content-language: de")
 
 
 def authorize(page: Page, user: ApiUser) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from idempotency.conf import expiry
 
@@ -37,7 +38,7 @@ class IdempotencyKey(models.Model):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_user_key",
                 fields=["user", "key"],
-                violation_error_message="This idempotency key is already in use.",
+                violation_error_message=_("This idempotency key is already in use."),
             ),
         ]
 

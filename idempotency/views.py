@@ -28,6 +28,7 @@ from typing import Any
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -52,19 +53,19 @@ ATTEMPTS = 3
 
 class KeyInvalid(APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+    default_detail = _("The Idempotency-Key header must be 1 to 255 visible ASCII characters.")
     default_code = "idempotency_key_invalid"
 
 
 class KeyReused(APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was used for another request."
+    default_detail = _("This Idempotency-Key was used for another request.")
     default_code = "idempotency_key_reused"
 
 
 class KeyInProgress(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "A request with this Idempotency-Key is still in progress. Retry later."
+    default_detail = _("A request with this Idempotency-Key is still in progress. Retry later.")
     default_code = "idempotency_key_in_progress"
 
 

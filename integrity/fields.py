@@ -16,9 +16,12 @@ The argument is ``condition=``, the name Django gives ``CheckConstraint``'s;
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class CheckedFieldMixin:
@@ -29,7 +32,7 @@ class CheckedFieldMixin:
         *args: Any,
         condition: models.Q | models.Expression | None = None,
         check_name: str | None = None,
-        check_message: str | None = None,
+        check_message: StrOrPromise | None = None,
         check: models.Q | models.Expression | None = None,
         **kwargs: Any,
     ) -> None:

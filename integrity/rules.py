@@ -11,10 +11,10 @@ data-check command all read this table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from django.apps import apps
 from django.db import connections
@@ -29,19 +29,38 @@ from django.db.models import (
     Q,
     UniqueConstraint,
 )
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 GENERIC_CODE = "constraint_violation"
-GENERIC_MESSAGE = "The request conflicts with a data rule of the service."
+GENERIC_MESSAGE = _("The request conflicts with a data rule of the service.")
 NON_FIELD = "non_field_errors"
 # A batch row that collides with an earlier row of its own batch.
-REPEATS_ROW = "This row repeats row %(row)s of the batch."
+REPEATS_ROW = _("This row repeats row %(row)s of the batch.")
+
+
+def _interpolate(message: StrOrPromise, params: Mapping[str, Any]) -> str:
+    return str(message) % {
+        name: str(value) if isinstance(value, Promise) else value for name, value in params.items()
+    }
+
+
+# A message with its placeholders filled in the language of the response, not
+# the one active when the rule table was built.
+interpolated = lazy(_interpolate, str)
 
 
 @dataclass(frozen=True)
 class Rule:
     model: type[Model]
     code: str
-    message: str
+    # Lazy: it reads in the language of the response it is put in.
+    message: StrOrPromise
     # Model field names the rule involves; an error attaches to the field when
     # there is exactly one, else to non_field_errors.
     fields: tuple[str, ...]
@@ -100,17 +119,20 @@ def _base_name(reference: F) -> str:
     return name.split("__", 1)[0]
 
 
-def _message(model: type[Model], constraint: BaseConstraint) -> str:
-    message = constraint.get_violation_error_message()
-    default = constraint.default_violation_error_message % {"name": constraint.name}
+def _message(model: type[Model], constraint: BaseConstraint) -> StrOrPromise:
+    message = constraint.violation_error_message or constraint.default_violation_error_message
+    default = constraint.default_violation_error_message
     if message == default and isinstance(constraint, UniqueConstraint) and constraint.fields:
         return _unique_message(model, tuple(constraint.fields))
-    return str(message)
+    # As BaseConstraint.get_violation_error_message(), in the response's language.
+    return interpolated(message, {"name": constraint.name})
 
 
-def _unique_message(model: type[Model], fields: tuple[str, ...]) -> str:
+def _unique_message(model: type[Model], fields: tuple[str, ...]) -> StrOrPromise:
+    # Django's own message for the key ("A user with that username already exists."),
+    # whose template and verbose names are translated.
     error = model().unique_error_message(model, fields)
-    return str(error.messages[0])
+    return interpolated(error.message, error.params or {})
 
 
 def _pinned_pk_rule(model: type[Model], declared: Iterable[Rule]) -> Rule | None:
@@ -264,7 +286,7 @@ def not_null_rule(db_table: str, column: str) -> Rule | None:
     if found is None:
         return None
     model, field_name = found
-    return Rule(model, "null", "This field may not be null.", (field_name,), kind="not_null")
+    return Rule(model, "null", _("This field may not be null."), (field_name,), kind="not_null")
 
 
 def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
@@ -273,5 +295,7 @@ def foreign_key_rule(model: type[Model], column: str) -> Rule | None:
 
 
 def _foreign_key_rule(model: type[Model], field: ForeignKey[Model, Model]) -> Rule:
-    message = f"The referenced {field.verbose_name} does not exist."
+    message = interpolated(
+        _("The referenced %(field)s does not exist."), {"field": field.verbose_name}
+    )
     return Rule(model, "does_not_exist", message, (field.name,), kind="reference")

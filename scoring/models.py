@@ -6,6 +6,7 @@ from typing import Any, ClassVar, TypeVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from conditional.versions import Versioned
 from integrity.conditions import not_blank, value_column_matches
@@ -18,7 +19,7 @@ class Event(Versioned):
         max_length=200,
         condition=not_blank("title"),
         check_name="title_not_empty",
-        check_message="The title must not be empty or only whitespace.",
+        check_message=_("The title must not be empty or only whitespace."),
     )
     start_at = models.DateField(null=True, blank=True)
     end_at = models.DateField(null=True, blank=True)
@@ -38,12 +39,12 @@ class Event(Versioned):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_start_at_before_end_at",
                 condition=models.Q(start_at__lt=models.F("end_at")),
-                violation_error_message="The event must start before it ends.",
+                violation_error_message=_("The event must start before it ends."),
             ),
             UniqueNullsNotDistinct(
                 name="%(app_label)s_%(class)s_unique_event_dates",
                 fields=["start_at", "end_at"],
-                violation_error_message="Another event has the same dates.",
+                violation_error_message=_("Another event has the same dates."),
             ),
         ]
 
@@ -71,7 +72,7 @@ class Score(Versioned):
         blank=True,
         condition=models.Q(value_points__gte=0),
         check_name="value_points_not_negative",
-        check_message="Points cannot be negative.",
+        check_message=_("Points cannot be negative."),
     )
     value_duration = CheckedDurationField(
         null=True,
@@ -80,7 +81,7 @@ class Score(Versioned):
         validators=[MaxValueValidator(dt.timedelta(days=100_000))],
         condition=models.Q(value_duration__gte=dt.timedelta(0)),
         check_name="value_duration_not_negative",
-        check_message="A duration cannot be negative.",
+        check_message=_("A duration cannot be negative."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
@@ -97,12 +98,12 @@ class Score(Versioned):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_type_valid",
                 condition=models.Q(type__in=ScoreType.values),
-                violation_error_message="Unknown score type.",
+                violation_error_message=_("Unknown score type."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_value_matches_type",
                 condition=value_column_matches("type", VALUE_COLUMNS),
-                violation_error_message="Set the value of the score's type, and only that one.",
+                violation_error_message=_("Set the value of the score's type, and only that one."),
             ),
         ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import permissions, viewsets
 from rest_framework.request import Request
@@ -25,7 +26,7 @@ from web.locations import CreatedLocationMixin
 
 
 class IsCreatorOrStaff(permissions.BasePermission):
-    message = "Only the event's creator or staff may change or delete it."
+    message = _("Only the event's creator or staff may change or delete it.")
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from conditional.versions import Versioned
 
@@ -20,12 +21,12 @@ class Follow(Versioned):
             models.UniqueConstraint(
                 name="%(app_label)s_%(class)s_unique_relationships",
                 fields=["from_user", "to_user"],
-                violation_error_message="You already follow this user.",
+                violation_error_message=_("You already follow this user."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_prevent_self_follow",
                 condition=~models.Q(from_user=models.F("to_user")),
-                violation_error_message="Users cannot follow themselves.",
+                violation_error_message=_("Users cannot follow themselves."),
             ),
         ]
 

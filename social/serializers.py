@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -23,7 +24,7 @@ class FollowSerializer(ConstraintModelSerializer[Follow]):
     def validate_from_user(self, value: User) -> User:
         user = self.context["request"].user
         if value.pk != user.pk and not user.is_staff:
-            raise PermissionDenied("Only staff may follow on behalf of another user.")
+            raise PermissionDenied(_("Only staff may follow on behalf of another user."))
         return value
 
 

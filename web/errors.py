@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -54,7 +55,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBase:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponseBase:
-    return refuse(request, exceptions.PermissionDenied("You do not have permission to do this."))
+    return refuse(request, exceptions.PermissionDenied(_("You do not have permission to do this.")))
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError, InterfaceError, OperationalError
 from django.utils.log import log_response
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.response import Response
 
@@ -19,7 +20,7 @@ from integrity.rest_framework import ExceptionHandler as IntegrityExceptionHandl
 
 class RequestTooLarge(APIException):
     status_code = 413
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -27,29 +28,29 @@ class BadRequest(APIException):
     """Refused by Django before any view: e.g. a Host header ALLOWED_HOSTS does not name."""
 
     status_code = 400
-    default_detail = "Bad request."
+    default_detail = _("Bad request.")
     default_code = "bad_request"
 
 
 class CsrfFailed(APIException):
     status_code = 403
-    default_detail = "CSRF verification failed."
+    default_detail = _("CSRF verification failed.")
     default_code = "csrf_failed"
 
 
 class DatabaseUnavailable(APIException):
     status_code = 503
-    default_detail = "The database is unavailable. Try again shortly."
+    default_detail = _("The database is unavailable. Try again shortly.")
     default_code = "database_unavailable"
 
 
 TOO_MANY_FIELDS = "too_many_fields"
-TOO_MANY_FIELDS_MESSAGE = "The request has too many query parameters."
+TOO_MANY_FIELDS_MESSAGE = _("The request has too many query parameters.")
 
 
 def too_many_fields() -> ValidationError:
     return ValidationError(
-        {NON_FIELD: [ErrorDetail(TOO_MANY_FIELDS_MESSAGE, code=TOO_MANY_FIELDS)]}
+        {NON_FIELD: [ErrorDetail(str(TOO_MANY_FIELDS_MESSAGE), code=TOO_MANY_FIELDS)]}
     )
 
 
@@ -63,7 +64,7 @@ class ExceptionHandler(IntegrityExceptionHandler):
             return too_many_fields()
         if isinstance(exc, DataError):
             # A value the column cannot hold that no serializer field caught.
-            detail = ErrorDetail("A value does not fit its field.", code="invalid")
+            detail = ErrorDetail(str(_("A value does not fit its field.")), code="invalid")
             return ValidationError({NON_FIELD: [detail]})
         if isinstance(exc, (OperationalError, InterfaceError)):
             return DatabaseUnavailable()

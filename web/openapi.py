@@ -11,12 +11,14 @@ operation it documents.
   fail its CSRF check; a 400 that is no validation error with its codes.
 - 429 only where a rate limit applies.
 - Every operation has a summary and says who may call it.
+- Every operation takes ``Accept-Language``: the language of each error's ``detail``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -40,6 +42,18 @@ LOCATION = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The URL of the created resource.",
     response=[201],
+)
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The language of every error's `detail`: "
+        + ", ".join(f"`{code}` ({name})" for code, name in settings.LANGUAGES)
+        + ", as in HTTP (`de-CH, de;q=0.9, en;q=0.5`); any other language gets English. "
+        "The `code` of an error is the same in every language. The response says which "
+        "language it chose in `Content-Language` (and `Vary: Accept-Language`)."
+    ),
 )
 
 # The summary of a standard action: a verb and the model's verbose name.
@@ -76,7 +90,7 @@ class AutoSchema(IntegrityAutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         # A response header of the 201s only: an operation without one shows none.
-        parameters = super().get_override_parameters()
+        parameters = [*super().get_override_parameters(), ACCEPT_LANGUAGE]
         if is_bulk_create(self.view):
             return parameters
         return [*parameters, LOCATION]
@@ -177,7 +191,7 @@ class AutoSchema(IntegrityAutoSchema):
 def describe_error_codes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """integrity's hook, with the messages of the codes the service adds."""
     extra = {
-        TOO_MANY_FIELDS: TOO_MANY_FIELDS_MESSAGE,
+        TOO_MANY_FIELDS: str(TOO_MANY_FIELDS_MESSAGE),
         INVALID_CURSOR: str(Pagination.invalid_cursor_message),
         str(BadRequest.default_code): str(BadRequest.default_detail),
         "parse_error": "JSON parse error - <what is wrong>.",

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field, Model
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
@@ -25,7 +26,9 @@ class Pagination(CursorPagination):
     replaces a bad limit with the default.
     """
 
-    invalid_cursor_message = "The cursor is not valid: use a link from a page of this list."
+    invalid_cursor_message = _(  # type: ignore[assignment]
+        "The cursor is not valid: use a link from a page of this list."
+    )
     max_page_size = 100
     ordering = "-pk"
     page_size = 20
@@ -45,7 +48,9 @@ class Pagination(CursorPagination):
         # Digits only: int() would also take " 5", "+5" and "1_0".
         size = int(value) if value.isascii() and value.isdigit() else 0
         if not 1 <= size <= self.max_page_size:
-            message = f"The limit must be an integer from 1 to {self.max_page_size}."
+            message = _("The limit must be an integer from 1 to %(max)s.") % {
+                "max": self.max_page_size
+            }
             raise ValidationError(
                 {self.page_size_query_param: [ErrorDetail(message, INVALID_LIMIT)]}
             )

@@ -9,10 +9,14 @@ import {
     Configuration,
     ErrorResponse412FromJSON,
     EventsApi,
+    EventsCreateErrorResponse400FromJSON,
     FollowsApi,
     FollowsBulkCreateErrorResponse400FromJSON,
     FollowsCreateErrorResponse400FromJSON,
     ResponseError,
+    ScoresApi,
+    ScoresBulkCreateErrorResponse400FromJSON,
+    ScoreTypeEnum,
     UsersApi,
 } from "./client";
 
@@ -59,6 +63,18 @@ interface Written {
 interface Refused<Found> {
     status: number;
     errors: Found[];
+}
+
+interface RefusedEvent {
+    token: string;
+    title: string;
+    start: string;
+    end: string;
+    language: string;
+}
+
+function day(iso: string): Date {
+    return new Date(`${iso}T00:00:00Z`);
 }
 
 function api(token?: string): Configuration {
@@ -197,6 +213,50 @@ const steps: Record<string, (args: never) => Promise<unknown>> = {
             const body = ErrorResponse412FromJSON(await error.response.json());
             return { status: 412, etag: null, codes: body.errors.map((e) => e.code) };
         }
+    },
+
+    async refusedEvent({
+        token,
+        title,
+        start,
+        end,
+        language,
+    }: RefusedEvent): Promise<Refused<[string, string]>> {
+        return refused(
+            new EventsApi(api(token)).eventsCreate({
+                eventRequest: { title, startAt: day(start), endAt: day(end) },
+                acceptLanguage: language,
+            }),
+            EventsCreateErrorResponse400FromJSON,
+            (body) =>
+                body.type === "validation_error"
+                    ? body.errors.map((e): [string, string] => [e.code, e.detail])
+                    : undefined,
+        );
+    },
+
+    async refusedBulkPoints({
+        token,
+        rows,
+    }: {
+        token: string;
+        rows: [number, string | null][];
+    }): Promise<Refused<[string, string]>> {
+        // As refusedBulkFollow: the row errors' merged interface, the code read as a string.
+        return refused(
+            new ScoresApi(api(token)).scoresBulkCreate({
+                scoreRequest: rows.map(([valuePoints, valueDuration]) => ({
+                    type: ScoreTypeEnum.Points,
+                    valuePoints,
+                    valueDuration,
+                })),
+            }),
+            ScoresBulkCreateErrorResponse400FromJSON,
+            (body) =>
+                body.type === "validation_error"
+                    ? body.errors.map((e): [string, string] => [e.attr, e.code])
+                    : undefined,
+        );
     },
 };
 

@@ -36,8 +36,8 @@ def rule_error(
 ) -> tuple[str, ErrorDetail]:
     """The attr and detail of a broken rule; ``None``, a rule the models do not declare."""
     if rule is None:
-        return NON_FIELD, ErrorDetail(GENERIC_MESSAGE, code=GENERIC_CODE)
-    return error_attr(rule), ErrorDetail(rule.message, code=rule.code)
+        return NON_FIELD, ErrorDetail(str(GENERIC_MESSAGE), code=GENERIC_CODE)
+    return error_attr(rule), ErrorDetail(str(rule.message), code=rule.code)
 
 
 def broken_error(

@@ -93,7 +93,7 @@ def error_messages(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     rules: dict[str, set[str]] = {}
     for model_rules in rule_table().by_model.values():
         for rule in model_rules:
-            rules.setdefault(rule.code, set()).add(rule.message)
+            rules.setdefault(rule.code, set()).add(str(rule.message))
     messages = {code: texts.pop() for code, texts in found.items() if len(texts) == 1}
     # What every field says, unless a field type says otherwise (a file's "required").
     messages.update((code, _readable(text)) for code, text in Field.default_error_messages.items())

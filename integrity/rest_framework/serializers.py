@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field as ModelField
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import Field, SkipField
@@ -76,6 +77,7 @@ def _largest_key(model: type[Model]) -> int:
 
 
 UNKNOWN_FIELD = "unknown_field"
+UNKNOWN_FIELD_MESSAGE = _("Unknown field: %(name)s.")
 
 
 class StrictFieldsMixin:
@@ -93,7 +95,8 @@ class StrictFieldsMixin:
                 # Not attached to the field itself: its name is the client's,
                 # and the documented attrs are the serializer's fields.
                 detail = [
-                    ErrorDetail(f"Unknown field: {name}.", code=UNKNOWN_FIELD) for name in unknown
+                    ErrorDetail(UNKNOWN_FIELD_MESSAGE % {"name": name}, code=UNKNOWN_FIELD)
+                    for name in unknown
                 ]
                 raise serializers.ValidationError({NON_FIELD: detail})
         return super().to_internal_value(data)  # type: ignore[misc]
