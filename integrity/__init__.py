@@ -20,6 +20,7 @@ from integrity.cleanup import Batch, clean_violations
 from integrity.conditions import not_blank, value_column_matches
 from integrity.constraints import UniqueNullsNotDistinct
 from integrity.datacheck import Finding, find_violations
+from integrity.evaluation import Broken, broken_rules, every_broken_rule
 from integrity.fields import (
     CheckedCharField,
     CheckedDurationField,
@@ -44,6 +45,7 @@ __all__ = [
     "NON_FIELD",
     "Batch",
     "BatchRefused",
+    "Broken",
     "CheckedCharField",
     "CheckedDurationField",
     "CheckedFieldMixin",
@@ -54,9 +56,11 @@ __all__ = [
     "Rule",
     "RuleTable",
     "UniqueNullsNotDistinct",
+    "broken_rules",
     "checked_write",
     "clean_violations",
     "constraint_code",
+    "every_broken_rule",
     "find_refused_rows",
     "find_violations",
     "identify_violation",

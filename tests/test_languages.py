@@ -38,7 +38,7 @@ class LanguageTests(APITestCase):
         return self.client.post("/api/scores/", SCORE, HTTP_ACCEPT_LANGUAGE=language)
 
     def test_german_rules_with_the_same_codes(self) -> None:
-        response = self.score("de-DE,de;q=0.9,en;q=0.5")
+        response = self.score("de-CH, de;q=0.9, en;q=0.5")
 
         assert details(response) == [
             (
