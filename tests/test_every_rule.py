@@ -126,10 +126,16 @@ class EveryBrokenRuleTests(APITestCase):
 
         assert errors(response) == [("invalid", "start_at")]
 
-    def test_a_follow_of_a_missing_user_is_one_error(self) -> None:
-        response = self.client.post("/api/follows/", {"to_user": UNKNOWN})
+    def test_a_missing_reference_reads_the_same_whether_the_database_or_the_field_finds_it(
+        self,
+    ) -> None:
+        # 2,000,000,000 is a key a row could have: the database finds none. 0 is none any
+        # row can have: the field refuses it before the database.
+        answers = [self.client.post("/api/follows/", {"to_user": key}) for key in (UNKNOWN, 0)]
 
-        assert errors(response) == [("does_not_exist", "to_user")]
+        assert [errors(answer) for answer in answers] == [[("does_not_exist", "to_user")]] * 2
+        details = {answer.json()["errors"][0]["detail"] for answer in answers}
+        assert details == {"The referenced to user does not exist."}
 
 
 class EveryBrokenRuleInBatchTests(APITestCase):

@@ -35,7 +35,7 @@ from rest_framework.validators import UniqueValidator
 
 from integrity.evaluation import broken_rules
 from integrity.rest_framework.errors import broken_error, violations_as_400
-from integrity.rules import NON_FIELD, Rule
+from integrity.rules import NON_FIELD, Rule, foreign_key_rule
 
 M = TypeVar("M", bound=Model)
 
@@ -54,8 +54,18 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
         except Exception:
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not isinstance(pk, int) or not 0 < pk <= _largest_key(model):
-            self.fail("does_not_exist", pk_value=data)
+            self.missing(data)
         return model(pk=pk)  # type: ignore[no-any-return]
+
+    def missing(self, data: Any) -> None:
+        """A key no row can have: the same error as one the database finds names no row."""
+        parent_model = getattr(getattr(self.parent, "Meta", None), "model", None)
+        if parent_model is not None and len(self.source_attrs) == 1:
+            model_field: Any = parent_model._meta.get_field(self.source_attrs[0])
+            rule = foreign_key_rule(parent_model, model_field.column)
+            if rule is not None:
+                raise serializers.ValidationError(ErrorDetail(str(rule.message), code=rule.code))
+        self.fail("does_not_exist", pk_value=data)
 
     def get_attribute(self, instance: Any) -> Any:
         # The key's column value: neither the related row nor DRF's
