@@ -2,9 +2,10 @@
 The benchmark: ``.venv/bin/python bench/run.py [--smoke] [--duration S] [--workers N]``;
 ``bench/run.py add-rule [--rows N]``: rules added to a live table (bench/add_rule.py).
 
-A fresh PostgreSQL database, the service and the stock-DRF baseline
-(bench/baseline/) started the same way on it, wrk on each route against both in
-the same rounds, one markdown table (see bench/README.md). Speed is reported
+A fresh PostgreSQL database, the service and two baselines, stock DRF
+(bench/baseline/) and django-ninja (bench/ninja/), started the same way on it,
+wrk on each route against all three in the same rounds, one markdown table (see
+bench/README.md). Speed is reported
 against the targets, never asserted: the exit status is 1 only for a wrong
 status or a socket error.
 """
@@ -34,6 +35,9 @@ from e2e.live import LiveServer, fresh_database, manage, serve  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 WRK = BENCH / "wrk"
 RSS_TARGET_MB = 100.0
+P99_TARGET = 3.0  # p99 at most this many times p50
+SIDES = ("ours", "base", "ninja")
+SETTINGS = {"base": "bench.baseline.settings", "ninja": "bench.ninja.settings"}
 
 
 @dataclass(frozen=True)
@@ -42,33 +46,56 @@ class Route:
     path: str
     script: str
     status: int  # the service's answer
-    baseline_status: int | None  # stock DRF's (a CHECK violation escapes as a 500); None: no route
-    target: float | None = None  # the least req/s ratio to the baseline
+    # Stock DRF's (a CHECK violation escapes as a 500) and django-ninja's; None: no route.
+    baseline_status: int | None
+    ninja_status: int | None
+    target: float | None = None  # the least req/s ratio to stock DRF
+    ninja_target: float | None = None  # the least req/s ratio to django-ninja
     rows: int = 1  # rows a request writes
     if_match: bool = False  # each request carries the current ETag in If-Match
 
 
 ROUTES = (
-    Route("GET /api/health/live/ (floor)", "/api/health/live/", "health.lua", 200, 200, 1.0),
-    Route("GET /api/follows/ (page of 20)", "/api/follows/", "list.lua", 200, 200, 2.0),
-    Route("POST /api/follows/ self-follow", "/api/follows/", "follow_self.lua", 400, 500),
+    Route("GET /api/health/live/ (floor)", "/api/health/live/", "health.lua", 200, 200, 200, 0.8),
+    Route("GET /api/follows/ (page of 20)", "/api/follows/", "list.lua", 200, 200, 200, None, 1.0),
+    Route(
+        "POST /api/follows/ self-follow",
+        "/api/follows/",
+        "follow_self.lua",
+        400,
+        500,
+        400,
+        None,
+        1.0,
+    ),
     # Each writer's own event, a new title each time: without and with If-Match.
-    Route("PATCH /api/events/{id}/", "/api/events/", "event_patch.lua", 200, None),
+    Route("PATCH /api/events/{id}/", "/api/events/", "event_patch.lua", 200, None, None),
     Route(
         "PATCH /api/events/{id}/ If-Match",
         "/api/events/",
         "event_patch.lua",
         200,
         None,
+        None,
         if_match=True,
     ),
-    # Last: they grow the table, and the baseline's page counts the table.
-    Route("POST /api/follows/ new pair (201)", "/api/follows/", "follow_create.lua", 201, 201, 2.5),
+    # Last: they grow the table, and the baselines' pages count the table.
+    Route(
+        "POST /api/follows/ new pair (201)",
+        "/api/follows/",
+        "follow_create.lua",
+        201,
+        201,
+        201,
+        None,
+        1.0,
+    ),
     Route(
         "POST /api/follows/bulk/ 100 new pairs (201)",
         "/api/follows/bulk/",
         "follow_bulk.lua",
         201,
+        None,
         None,
         rows=100,
     ),
@@ -122,10 +149,11 @@ def main(argv: list[str]) -> int:
         manage("migrate", "--no-input", "-v0", env=env)
         data = scratch / "data.lua"
         seeded = _seed(url, args.writers, args.follows, args.threads)
-        ours = stack.enter_context(serve(env, scratch / "service.log"))
-        baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
-        baseline = stack.enter_context(serve(baseline_env, scratch / "baseline.log"))
-        results = {(route, side): Measured() for route in ROUTES for side in ("ours", "base")}
+        servers = {"ours": stack.enter_context(serve(env, scratch / "service.log"))}
+        for side, settings in SETTINGS.items():
+            side_env = {**env, "DJANGO_SETTINGS_MODULE": settings}
+            servers[side] = stack.enter_context(serve(side_env, scratch / f"{side}.log"))
+        results = {(route, side): Measured() for route in ROUTES for side in SIDES}
         next_index: Counter[str] = Counter()  # per script: the first pair not yet sent
         # The reads and the refused write first, every route in each round: a burst of
         # other work on the machine hits one slice, not one route.
@@ -133,7 +161,7 @@ def main(argv: list[str]) -> int:
             for round_number in range(args.rounds):
                 say(f"round {round_number + 1}/{args.rounds}")
                 for route in phase:
-                    for side, server in (("ours", ours), ("base", baseline)):
+                    for side, server in servers.items():
                         expected = _expected(route, side)
                         if expected is None:
                             continue
@@ -142,7 +170,7 @@ def main(argv: list[str]) -> int:
                         raw = _wrk(args, server, route, data, next_index[route.script], expected)
                         next_index[route.script] = int(raw["next_index"])
                         results[route, side].add(raw, expected)
-        rss = {name: _worker_rss(server) for name, server in (("ours", ours), ("base", baseline))}
+        rss = {side: _worker_rss(server) for side, server in servers.items()}
     text = _report(args, results, rss)
     args.output.write_text(text)
     print(text)
@@ -151,7 +179,7 @@ def main(argv: list[str]) -> int:
 
 
 def _expected(route: Route, side: str) -> int | None:
-    return route.status if side == "ours" else route.baseline_status
+    return {"ours": route.status, "base": route.baseline_status, "ninja": route.ninja_status}[side]
 
 
 def _options(argv: list[str]) -> argparse.Namespace:
@@ -274,36 +302,46 @@ Results = dict[tuple[Route, str], Measured]
 
 
 def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[float]]) -> str:
-    floor, base_floor = results[ROUTES[0], "ours"].rate, results[ROUTES[0], "base"].rate
+    floors = {side: results[ROUTES[0], side].rate for side in SIDES}
     lines = [
         f"Granian (`python -m api.server`), {args.workers} workers each, PostgreSQL, keep-alive;"
         f" wrk {args.threads} threads, {args.connections} connections; the fastest of"
         f" {args.rounds} slice(s) of {max(1, round(args.duration / args.rounds))} s per route"
         f" and side; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end.",
         "",
-        "| route | req/s | p50 ms | p99 ms | stock DRF req/s | its p50 / p99 ms | ratio to"
-        " stock DRF | target | ratio to floor (stock's) | p99 <= 2x p50 | statuses (stock's) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
+        "| route | req/s | p50 / p99 ms | stock DRF req/s | its p50 / p99 ms | django-ninja"
+        " req/s | its p50 / p99 ms | x stock | x ninja | target | ratio to floor (stock's,"
+        f" ninja's) | p99 <= {P99_TARGET:g}x p50 | statuses (stock's; ninja's) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ]
     for route in ROUTES[:-1]:
-        ours, base = results[route, "ours"], results[route, "base"]
-        if route.baseline_status is None:
-            lines.append(
-                f"| {route.label} | {ours.rate:,.0f} | {ours.p50_ms:.1f} | {ours.p99_ms:.1f}"
-                f" | — | — | — | | {ours.rate / floor if floor else 0:.2f}"
-                f" | {_hit(ours.p99_ms <= 2 * ours.p50_ms)} | {ours.summary(route.status)} |"
-            )
-            continue
-        ratio = ours.rate / base.rate if base.rate else 0.0
-        target = f">= {route.target:g}x: {_hit(ratio >= route.target)}" if route.target else ""
-        lines.append(
-            f"| {route.label} | {ours.rate:,.0f} | {ours.p50_ms:.1f} | {ours.p99_ms:.1f}"
-            f" | {base.rate:,.0f} | {base.p50_ms:.1f} / {base.p99_ms:.1f} | {ratio:.2f}x"
-            f" | {target} | {ours.rate / floor if floor else 0:.2f}"
-            f" ({base.rate / base_floor if base_floor else 0:.2f})"
-            f" | {_hit(ours.p99_ms <= 2 * ours.p50_ms)}"
-            f" | {ours.summary(route.status)} ({base.summary(route.baseline_status or 0)}) |"
+        ours = results[route, "ours"]
+        cells = [route.label, f"{ours.rate:,.0f}", f"{ours.p50_ms:.1f} / {ours.p99_ms:.1f}"]
+        ratios, targets, floor_ratios, statuses = [], [], [_per(ours.rate, floors["ours"])], []
+        for side, target in (("base", route.target), ("ninja", route.ninja_target)):
+            expected = _expected(route, side)
+            if expected is None:
+                cells += ["—", "—"]
+                ratios.append("—")
+                continue
+            theirs = results[route, side]
+            cells += [f"{theirs.rate:,.0f}", f"{theirs.p50_ms:.1f} / {theirs.p99_ms:.1f}"]
+            ratio = ours.rate / theirs.rate if theirs.rate else 0.0
+            ratios.append(f"{ratio:.2f}x")
+            if target is not None:
+                name = "stock" if side == "base" else "ninja"
+                targets.append(f">= {target:g}x {name}: {_hit(ratio >= target)}")
+            floor_ratios.append(_per(theirs.rate, floors[side]))
+            statuses.append(theirs.summary(expected))
+        cells += ratios
+        cells.append("; ".join(targets))
+        cells.append(
+            f"{floor_ratios[0]} ({', '.join(floor_ratios[1:])})" if statuses else floor_ratios[0]
         )
+        cells.append(_hit(ours.p99_ms <= P99_TARGET * ours.p50_ms))
+        others = f" ({'; '.join(statuses)})" if statuses else ""
+        cells.append(f"{ours.summary(route.status)}{others}")
+        lines.append("| " + " | ".join(cells) + " |")
     bulk, single = results[BULK_CREATE, "ours"], results[SINGLE_CREATE, "ours"]
     bulk_rows = bulk.rate * BULK_CREATE.rows
     gain = bulk_rows / single.rate if single.rate else 0.0
@@ -319,13 +357,18 @@ def _report(args: argparse.Namespace, results: Results, rss: dict[str, list[floa
         f" {single.rate:,.0f} single creates/s ({gain:.1f}x);"
         f" p50 {bulk.p50_ms:.1f} ms, p99 {bulk.p99_ms:.1f} ms; {bulk.summary(BULK_CREATE.status)}",
         f"- Worker RSS after the load (MB): {', '.join(f'{mb:.0f}' for mb in rss['ours'])}"
-        f" (stock DRF: {', '.join(f'{mb:.0f}' for mb in rss['base'])});"
+        f" (stock DRF: {', '.join(f'{mb:.0f}' for mb in rss['base'])};"
+        f" django-ninja: {', '.join(f'{mb:.0f}' for mb in rss['ninja'])});"
         f" target <= {RSS_TARGET_MB:g}: {_hit(0 < worst <= RSS_TARGET_MB)}",
     ]
     for (route, side), measured in results.items():
         if measured.first_unexpected:
             lines.append(f"- {side} {route.label}: first unexpected `{measured.first_unexpected}`")
     return "\n".join(lines) + "\n"
+
+
+def _per(rate: float, floor: float) -> str:
+    return f"{rate / floor if floor else 0:.2f}"
 
 
 def _hit(hit: bool) -> str:

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Collection
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -34,6 +35,7 @@ from django.db.models import (
     CheckConstraint,
     Exists,
     ExpressionWrapper,
+    F,
     Model,
     Q,
     Subquery,
@@ -41,10 +43,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import BaseExpression, DatabaseDefault
+from django.db.models.expressions import BaseExpression, RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, IsNull
 from django.db.models.sql import Query
-from django.db.models.sql.constants import SINGLE
 
 from integrity.rules import Rule, rules_of
 
@@ -76,24 +78,32 @@ def broken_rules(
     ones a client sent valid values for).
     """
     model = type(instance)
-    rules = [rule for rule in rules_of(model) if fields is None or set(rule.fields) <= set(fields)]
-    query = Query(None)
-    for name, value in submitted_values(instance).items():
-        query.add_annotation(value, name, select=False)
-    judged: list[Rule] = []
-    for rule in rules:
-        expression = _judgement(rule, instance, using)
-        if expression is not None:
-            query.add_annotation(expression, f"rule_{len(judged)}")
-            judged.append(rule)
-    if not judged:
+    concrete = model._meta.concrete_fields
+    values = {f.attname: getattr(instance, f.attname) for f in concrete}
+    # A value the database computes (db_default) is not known before the write.
+    unknown = {f.name for f in concrete if hasattr(values[f.attname], "resolve_expression")}
+    chosen = tuple(
+        index
+        for index, rule in enumerate(rules_of(model))
+        if (fields is None or set(rule.fields) <= set(fields)) and not unknown & set(rule.fields)
+    )
+    adding = instance._state.adding or instance.pk is None
+    judgement = _compiled(model, using, chosen, adding)
+    if not judgement.rules:
         return []
     connection = connections[using]
+    params = [
+        each.field.get_db_prep_value(values[each.field.attname], connection)
+        if isinstance(each, _Slot)
+        else each
+        for each in judgement.params
+    ]
     # Inside a transaction a failed SELECT must not break it: a savepoint.
     guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
     try:
-        with guard:
-            row = query.get_compiler(using=using).execute_sql(SINGLE)
+        with guard, connection.cursor() as cursor:
+            cursor.execute(judgement.sql, params)
+            row = cursor.fetchone()
     except DatabaseError as exc:
         # As Django's Q.check(): a rule the database cannot judge for these
         # values is left to the violation it reported.
@@ -101,9 +111,135 @@ def broken_rules(
         return []
     return [
         Broken(rule, other=value if rule.kind == "unique" else None)
-        for rule, value in zip(judged, row or (), strict=False)
-        if _is_broken(rule, value)
+        for rule, value in zip(judgement.rules, row or (), strict=False)
+        if _is_broken(rule, value, instance)
     ]
+
+
+class _Slot:
+    """Where the compiled judgement takes one of the row's values (a query parameter)."""
+
+    __slots__ = ("field", "sql")
+
+    def __init__(self, field: Any, using: str) -> None:
+        self.field = field
+        connection = connections[using]
+        # PostgreSQL types a parameter from where it stands, and cannot type a
+        # NULL in "%s IS NULL": each value is cast to its column's type. SQLite
+        # compares values with their types and needs no cast (nor would take one
+        # for a date, which it would turn into a number).
+        cast = connection.vendor == "postgresql"
+        self.sql = f"%s::{field.cast_db_type(connection)}" if cast else "%s"
+
+
+@dataclass(frozen=True)
+class _Judgement:
+    sql: str
+    # The query's parameters: its own constants, and a _Slot for each row value.
+    params: tuple[Any, ...]
+    rules: tuple[Rule, ...]
+
+
+@lru_cache(maxsize=512)
+def _compiled(model: type[Model], using: str, chosen: tuple[int, ...], adding: bool) -> _Judgement:
+    """
+    The SELECT that judges the ``chosen`` rules of ``model`` (indexes into
+    ``rules_of``), compiled once: the row's values are its parameters.
+    """
+    rules = rules_of(model)
+    slots = {f.attname: _Slot(f, using) for f in model._meta.concrete_fields}
+    query = Query(None)
+    for name, value in _submitted(model, slots).items():
+        query.add_annotation(value, name, select=False)
+    judged: list[Rule] = []
+    for index in chosen:
+        expression = _judgement(rules[index], slots, using, adding)
+        if expression is not None:
+            query.add_annotation(expression, f"rule_{len(judged)}")
+            judged.append(rules[index])
+    if not judged:
+        return _Judgement("", (), ())
+    sql, params = query.get_compiler(using=using).as_sql()
+    return _Judgement(sql, tuple(params), tuple(judged))
+
+
+def _value_of(slots: dict[str, _Slot], field: Any) -> RawSQL:
+    # A parameter the compiler keeps as it is: the _Slot, filled in at each call.
+    slot = slots[field.attname]
+    return RawSQL(slot.sql, [slot], output_field=field)  # noqa: S611 (a placeholder and a cast)
+
+
+def _submitted(model: type[Model], slots: dict[str, _Slot]) -> dict[str, Any]:
+    """Each concrete field's value in the row, by name, column name and ``pk``."""
+    values: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        value = _value_of(slots, field)
+        values[field.name] = value
+        values[field.attname] = value
+        if field.primary_key:
+            values["pk"] = value
+    return values
+
+
+def _is_broken(rule: Rule, value: Any, instance: Model) -> bool:
+    if rule.kind == "unique":
+        return value is not None
+    if rule.kind == "reference":
+        # A NULL reference names no row and breaks no key.
+        field: Any = type(instance)._meta.get_field(rule.fields[0])
+        return getattr(instance, field.attname) is not None and not value
+    return value is not None and not value  # a CHECK: false breaks it, unknown passes
+
+
+def _judgement(rule: Rule, slots: dict[str, _Slot], using: str, adding: bool) -> Any:
+    constraint = rule.constraint
+    if isinstance(constraint, CheckConstraint):
+        return Coalesce(
+            condition_holds(constraint.condition), Value(True), output_field=BooleanField()
+        )
+    if rule.kind == "unique":
+        return _collision(rule, slots, using, adding)
+    if rule.kind == "reference":
+        return _reference_exists(rule, slots, using)
+    return None
+
+
+def _collision(rule: Rule, slots: dict[str, _Slot], using: str, adding: bool) -> Any:
+    model = rule.model
+    constraint = rule.constraint
+    unique = constraint if isinstance(constraint, UniqueConstraint) else None
+    if unique is not None and unique.expressions:
+        return None
+    nulls_distinct = unique is None or unique.nulls_distinct is not False
+    others = model._base_manager.using(using).all()
+    for name in rule.fields:
+        field: Any = model._meta.get_field(name)
+        value = _value_of(slots, field)
+        # "=" never matches a NULL: a NULL key collides with nothing, unless
+        # the constraint says NULLS NOT DISTINCT.
+        same = Q(Exact(F(name), value))
+        if not nulls_distinct:
+            same |= Q(IsNull(F(name), True), IsNull(value, True))
+        others = others.filter(same)
+    if unique is not None and unique.condition is not None:
+        others = others.filter(unique.condition)
+    if not adding:
+        pk: Any = model._meta.pk
+        others = others.exclude(Exact(F("pk"), _value_of(slots, pk)))
+    first = Subquery(others.order_by("pk").values("pk")[:1])
+    if unique is not None and unique.condition is not None:
+        # The submitted row is covered only when it meets the condition itself.
+        return Case(When(unique.condition, then=first), default=None)
+    return first
+
+
+def _reference_exists(rule: Rule, slots: dict[str, _Slot], using: str) -> Any:
+    field: Any = rule.model._meta.get_field(rule.fields[0])
+    target = field.target_field
+    rows = target.model._base_manager.using(using).filter(
+        Exact(F(target.attname), _value_of(slots, field))
+    )
+    return Exists(rows)
 
 
 def every_broken_rule(
@@ -129,79 +265,3 @@ def every_broken_rule(
 
 def _same(rule: Rule | None, other: Rule) -> bool:
     return rule is not None and (rule.code, rule.fields) == (other.code, other.fields)
-
-
-def submitted_values(instance: Model) -> dict[str, Any]:
-    """Each concrete field's value as a typed SQL value, by name, column name and ``pk``."""
-    values: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        value = getattr(instance, field.attname)
-        if isinstance(value, DatabaseDefault):
-            value = field.db_default
-        if not hasattr(value, "resolve_expression"):
-            value = Value(value, output_field=field)
-        values[field.name] = value
-        values[field.attname] = value
-        if field.primary_key:
-            values["pk"] = value
-    return values
-
-
-def _is_broken(rule: Rule, value: Any) -> bool:
-    if rule.kind == "check":
-        return value is not None and not value
-    if rule.kind == "unique":
-        return value is not None
-    return value is not None and not value  # a reference: does the row exist?
-
-
-def _judgement(rule: Rule, instance: Model, using: str) -> Any:
-    constraint = rule.constraint
-    if isinstance(constraint, CheckConstraint):
-        return Coalesce(
-            condition_holds(constraint.condition), Value(True), output_field=BooleanField()
-        )
-    if rule.kind == "unique":
-        return _collision(rule, instance, using)
-    if rule.kind == "reference":
-        return _reference_exists(rule, instance, using)
-    return None
-
-
-def _collision(rule: Rule, instance: Model, using: str) -> Any:
-    model = type(instance)
-    constraint = rule.constraint
-    unique = constraint if isinstance(constraint, UniqueConstraint) else None
-    if unique is not None and unique.expressions:
-        return None
-    nulls_distinct = unique is None or unique.nulls_distinct is not False
-    key: dict[str, Any] = {}
-    for name in rule.fields:
-        field: Any = model._meta.get_field(name)
-        value = getattr(instance, field.attname)
-        if value is None:
-            if nulls_distinct:
-                return None  # a NULL key collides with nothing
-            key[f"{name}__isnull"] = True
-        else:
-            key[name] = value
-    others = model._base_manager.using(using).filter(**key)
-    if unique is not None and unique.condition is not None:
-        others = others.filter(unique.condition)
-    if not instance._state.adding and instance.pk is not None:
-        others = others.exclude(pk=instance.pk)
-    first = Subquery(others.order_by("pk").values("pk")[:1])
-    if unique is not None and unique.condition is not None:
-        # The submitted row is covered only when it meets the condition itself.
-        return Case(When(unique.condition, then=first), default=None)
-    return first
-
-
-def _reference_exists(rule: Rule, instance: Model, using: str) -> Any:
-    field: Any = type(instance)._meta.get_field(rule.fields[0])
-    value = getattr(instance, field.attname)
-    if value is None:
-        return None
-    target = field.target_field
-    rows = target.model._base_manager.using(using).filter(**{target.attname: value})
-    return Exists(rows)
