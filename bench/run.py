@@ -140,6 +140,10 @@ def main(argv: list[str]) -> int:
         from bench import add_rule
 
         return add_rule.main(argv[1:])
+    if argv[:1] == ["levers"]:
+        from bench import levers
+
+        return levers.main(argv[1:])
     args = _options(argv)
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench"))
