@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import (
     BooleanField,
@@ -92,21 +93,22 @@ def broken_rules(
     if not judgement.rules:
         return []
     connection = connections[using]
-    params = [
-        each.field.get_db_prep_value(values[each.field.attname], connection)
-        if isinstance(each, _Slot)
-        else each
-        for each in judgement.params
-    ]
     # Inside a transaction a failed SELECT must not break it: a savepoint.
     guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
     try:
+        params = [
+            each.field.get_db_prep_value(values[each.field.attname], connection)
+            if isinstance(each, _Slot)
+            else each
+            for each in judgement.params
+        ]
         with guard, connection.cursor() as cursor:
             cursor.execute(judgement.sql, params)
             row = cursor.fetchone()
-    except DatabaseError as exc:
+    except (DatabaseError, TypeError, ValueError, DjangoValidationError) as exc:
         # As Django's Q.check(): a rule the database cannot judge for these
-        # values is left to the violation it reported.
+        # values (nor a value its column cannot take) is left to the violation
+        # the database reported, or to the field errors found before it.
         logger.warning("Could not judge the rules of %s: %s", model._meta.label, type(exc).__name__)
         return []
     return [
