@@ -17,6 +17,12 @@ submitted values, without writing:
 Nothing of a rule is restated in Python: the declarations are compiled as the
 constraints are, and the database answers. An accepted write never runs it.
 A UNIQUE on expressions is left to the violation the database reported.
+
+The SELECT is compiled once per model and set of rules, the row's values its
+parameters. It has no table to select from: it is built on Django's ``Query``
+without a model, as Django's own ``Q.check()`` builds its one (no public API
+makes such a SELECT); integrity/tests/test_evaluation.py, which the matrix runs
+on Django 5.2, 6.0 and 6.1, fails if that stops working.
 """
 
 from __future__ import annotations
