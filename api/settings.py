@@ -33,6 +33,10 @@ _DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 # before the next one (web/db/postgresql/base.py).
 DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=5.0)
 _DATABASE_SERVER_SIDE_BINDING = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+# psycopg prepares a statement once it has run this many times on one connection, once the
+# connection is seen to reach PostgreSQL itself, no pooler between (Django starts
+# every connection without; web/db/session.py); 0: never.
+DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
 # PostgreSQL's statement_timeout for the service's role in its database.
 DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
 _DATABASE_TCP_USER_TIMEOUT_MS = env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=3000)

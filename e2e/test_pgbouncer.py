@@ -11,7 +11,9 @@ may run on any server connection, and each one starts with the role's timeout.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import psycopg
@@ -98,6 +100,26 @@ def test_missing_foreign_key_is_400_does_not_exist_through_pgbouncer(
 
     assert response.status_code == 400, response.text
     assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("does_not_exist", attr)]
+
+
+def test_many_clients_repeating_the_same_statements_through_pgbouncer(
+    server: LiveServer, cast: Cast
+) -> None:
+    # A statement psycopg prepared on one server connection would be run, or be
+    # missing, on another client's: behind a pooler the service prepares none.
+    users = [cast.newcomer() for _ in range(4)]
+
+    def requests(user: ApiUser) -> list[int]:
+        answers = []
+        for _ in range(15):
+            answers.append(cast.http.get("/api/follows/", headers=user.authorization).status_code)
+            answers.append(_follow(cast.http, user, user).status_code)
+        return answers
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = [a for batch in pool.map(requests, users * 4) for a in batch]
+
+    assert Counter(answers) == {200: 240, 400: 240}
 
 
 def _follow(http: httpx.Client, user: ApiUser, target: ApiUser) -> httpx.Response:

@@ -8,7 +8,7 @@ reached a 503, not a 500; and a documented 5xx is logged as one line.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import DataError, InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, NotSupportedError, OperationalError
 from django.utils.log import log_response
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
@@ -54,6 +54,17 @@ def too_many_fields() -> ValidationError:
     )
 
 
+def _stale_plan(exc: Exception) -> bool:
+    # A statement prepared before a migration changed a column's type: the
+    # connection is replaced at the request's end (web/db/postgresql/base.py),
+    # and the retry prepares it afresh.
+    diag = getattr(exc.__cause__, "diag", None)
+    message = getattr(diag, "message_primary", None)
+    return (
+        isinstance(exc, NotSupportedError) and message == "cached plan must not change result type"
+    )
+
+
 class ExceptionHandler(IntegrityExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, RequestDataTooBig):
@@ -66,7 +77,7 @@ class ExceptionHandler(IntegrityExceptionHandler):
             # A value the column cannot hold that no serializer field caught.
             detail = ErrorDetail(str(_("A value does not fit its field.")), code="invalid")
             return ValidationError({NON_FIELD: [detail]})
-        if isinstance(exc, (OperationalError, InterfaceError)):
+        if isinstance(exc, (OperationalError, InterfaceError)) or _stale_plan(exc):
             return DatabaseUnavailable()
         return super().convert_known_exceptions(exc)
 

@@ -1,8 +1,8 @@
 """
 Rate limits counted in Django's cache, so that one client's limit holds across
 every worker and host: Redis when ``REDIS_URL`` is set, else the database
-cache (web/cache.py). A limit is a fixed window: at most N requests per client
-in each minute (or second, hour, day) of the clock.
+cache (web/cache.py), one statement a count. A limit is a fixed window: at most
+N requests per client in each minute (or second, hour, day) of the clock.
 
 When the cache cannot be reached the request goes through and a warning is
 logged: a rate limit is not worth an outage.
@@ -15,12 +15,15 @@ import sys
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+from web.cache import DatabaseCache
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -40,6 +43,12 @@ class SharedRateThrottle(SimpleRateThrottle):
     num_requests: int | None
     duration: int | None
     window_ends = 0.0
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        # The default cache itself: DRF's is django.core.cache.cache, a proxy that no
+        # isinstance() sees through.
+        return caches[DEFAULT_CACHE_ALIAS]
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         limit, duration = self.num_requests, self.duration
@@ -64,7 +73,10 @@ class SharedRateThrottle(SimpleRateThrottle):
         return count <= limit
 
     def _count(self, key: str, duration: int) -> int:
-        # incr is atomic in Redis and in web.cache.DatabaseCache; add is SET NX / an INSERT.
+        # The database cache counts in one statement (web/cache.py); in Redis incr is
+        # atomic and add is SET NX.
+        if isinstance(self.cache, DatabaseCache):
+            return self.cache.count(key, duration + 1)
         try:
             return int(self.cache.incr(key))
         except ValueError:  # the window's first request

@@ -26,15 +26,15 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
-# One round trip: the value the session started with, and the wanted one set
-# for this session when they differ.
+# One round trip (_CHECK_AND_SET): the server process's id, the value the session
+# started with, and the wanted one set for this session when they differ.
 _ROLE_SETTING = (
     "SELECT setconfig FROM pg_db_role_setting "
     "WHERE setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
     "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 _CHECK_AND_SET = (
-    "SELECT setting::bigint, CASE WHEN setting::bigint <> %(ms)s "
+    "SELECT pg_backend_pid(), setting::bigint, CASE WHEN setting::bigint <> %(ms)s "
     "THEN set_config('statement_timeout', %(ms)s::text, false) END "
     "FROM pg_settings WHERE name = 'statement_timeout'"
 )
@@ -58,14 +58,29 @@ def write_role_settings(using: str, **kwargs: Any) -> None:
 
 
 def check_session(wrapper: BaseDatabaseWrapper, raw: Any) -> None:
-    """On a new connection: the timeout the role's default gave it, set when it is not ours."""
+    """
+    On a new connection: the timeout the role's default gave it, set when it is not
+    ours; and prepared statements when no pooler stands between.
+
+    psycopg prepares a statement once it has run ``DATABASE_PREPARE_THRESHOLD`` times
+    on one connection, which spares PostgreSQL parsing and planning it again: half
+    the database's CPU on a refused write in bench/run.py. Through a
+    transaction-mode pooler a named statement would be sent to whichever server
+    connection runs the next transaction, where it is missing or, worse, another
+    client's of the same name. A pooler answers the connection with a cancel key
+    of its own, so the process id libpq was given is not the server process's:
+    only a connection whose two ids agree prepares.
+    """
     wanted = statement_timeout_ms()
     with raw.cursor() as cursor:
         cursor.execute(_CHECK_AND_SET, {"ms": wanted})
         row = cursor.fetchone()
     if not raw.autocommit:
         raw.commit()
-    found = row[0] if row else None
+    server_pid, found = (row[0], row[1]) if row else (None, None)
+    threshold = int(settings.DATABASE_PREPARE_THRESHOLD)
+    if threshold > 0 and server_pid == raw.info.backend_pid:
+        raw.prepare_threshold = threshold
     if found != wanted:
         # Before the first migrate, or after the setting changed without one;
         # `manage.py check --deploy --database default` reports it.

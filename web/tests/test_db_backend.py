@@ -6,7 +6,7 @@ from unittest import mock
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import TransactionTestCase, override_settings
 
 from web.db.session import check_role_settings
@@ -88,3 +88,60 @@ class StatementTimeoutTests(TransactionTestCase):
             errors = check_role_settings(databases=["default"])
 
         assert [error.id for error in errors] == ["web.E001"]
+
+
+class PreparedStatementTests(TransactionTestCase):
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("prepared statements are PostgreSQL's")
+
+    def prepared(self, sql: str, runs: int) -> int:
+        with connection.cursor() as cursor:
+            for _ in range(runs):
+                cursor.execute(sql, [1])
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+                [sql.replace("%s", "$1")],
+            )
+            count: int = cursor.fetchone()[0]
+        return count
+
+    def test_a_direct_connection_prepares_a_statement_after_five_runs(self) -> None:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            if cursor.fetchone()[0] != connection.connection.info.backend_pid:
+                self.skipTest("behind a pooler: e2e/test_pgbouncer.py")
+
+        assert self.prepared("SELECT %s::int + 5", 5) == 0
+        assert self.prepared("SELECT %s::int + 6", 6) == 1
+
+    def test_no_statement_is_prepared_when_the_threshold_is_0(self) -> None:
+        connection.close()
+        with override_settings(DATABASE_PREPARE_THRESHOLD=0):
+            connection.ensure_connection()
+            try:
+                assert self.prepared("SELECT %s::int + 7", 7) == 0
+            finally:
+                connection.close()
+
+    def test_a_statement_whose_plan_a_migration_broke_works_again_after_the_request(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE plan_changes (a integer, b integer)")
+        try:
+            sql = "SELECT a, b FROM plan_changes WHERE a = %s"
+            self.prepared(sql, 6)
+            params = connection.get_connection_params()
+            with psycopg.connect(**params, autocommit=True) as other:
+                other.execute("ALTER TABLE plan_changes ALTER COLUMN b TYPE text")
+
+            with self.assertRaises(DatabaseError), connection.cursor() as cursor:
+                cursor.execute(sql, [1])
+            connection.close_if_unusable_or_obsolete()  # the request's end
+
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [1])
+                assert cursor.fetchall() == []
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE plan_changes")

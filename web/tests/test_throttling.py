@@ -5,14 +5,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APITestCase
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import User
-from web.cache import create_table
+from web.cache import DatabaseCache, create_table
+from web.models import RateCount
 
 SERVICE_CACHE = {"default": {"BACKEND": "web.cache.DatabaseCache", "LOCATION": "api_cache"}}
 
@@ -20,6 +22,12 @@ SERVICE_CACHE = {"default": {"BACKEND": "web.cache.DatabaseCache", "LOCATION": "
 def create_cache_table() -> None:
     # migrate makes it with the service's settings; the test settings count in memory.
     create_table("default")
+
+
+def count(key: str, timeout: int) -> int:
+    backend = caches["default"]
+    assert isinstance(backend, DatabaseCache)
+    return backend.count(key, timeout)
 
 
 def closed_port() -> int:
@@ -97,45 +105,60 @@ class UnreachableRedisTests(APITestCase):
 
 @override_settings(CACHES=SERVICE_CACHE)
 class DatabaseCacheCounterTests(TransactionTestCase):
-    def test_concurrent_increments_are_all_counted(self) -> None:
+    def test_concurrent_counts_are_all_counted(self) -> None:
         if connection.vendor != "postgresql":
             self.skipTest("concurrent writers need PostgreSQL: SQLite serialises them anyway")
-        create_cache_table()
-        cache.add("counter", 0)
         barrier = threading.Barrier(8)
 
-        def increment(_: int) -> None:
+        def ten_counts(_: int) -> list[int]:
             barrier.wait(timeout=30)
             try:
-                for _ in range(10):
-                    cache.incr("counter")
+                return [count("window", 60) for _ in range(10)]
             finally:
                 connection.close()
 
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(increment, range(8)))
+            counts = [n for answers in pool.map(ten_counts, range(8)) for n in answers]
 
-        assert cache.get("counter") == 80
+        # Every count answered once: none lost, none given twice.
+        assert sorted(counts) == list(range(1, 81))
 
 
 @override_settings(CACHES=SERVICE_CACHE)
-class DatabaseCacheAddTests(TestCase):
-    def test_add_keeps_a_live_entry_and_replaces_an_expired_one(self) -> None:
-        create_cache_table()
-        assert cache.add("window", 1, timeout=60)
-        assert not cache.add("window", 5, timeout=60)
-        assert cache.get("window") == 1
-        assert cache.add("gone", 1, timeout=-1)
+class DatabaseCacheCountTests(TestCase):
+    def test_a_window_counts_up_and_one_that_ended_starts_again(self) -> None:
+        assert [count("window", 60) for _ in range(3)] == [1, 2, 3]
+        assert count("other", 60) == 1
+        count("gone", -1)
 
-        assert cache.add("gone", 7, timeout=60)
-        assert cache.get("gone") == 7
-        assert cache.incr("gone") == 8
+        assert count("gone", 60) == 1
+        assert count("gone", 60) == 2
 
-    def test_on_postgresql_the_table_writes_no_wal(self) -> None:
+    def test_a_count_is_one_statement_and_one_in_a_hundred_deletes_ended_windows(self) -> None:
+        count("window", 60)
+        count("gone", -1)
+
+        with (
+            mock.patch("web.cache.random.randrange", return_value=1),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            count("window", 60)
+        assert len(queries) == 1
+        assert RateCount.objects.filter(key__endswith=":gone").exists()
+
+        with mock.patch("web.cache.random.randrange", return_value=0):
+            count("window", 60)
+        assert not RateCount.objects.filter(key__endswith=":gone").exists()
+        assert RateCount.objects.get(key__endswith=":window").count == 3
+
+    def test_on_postgresql_the_tables_write_no_wal(self) -> None:
         if connection.vendor != "postgresql":
             self.skipTest("UNLOGGED is PostgreSQL's")
         create_cache_table()
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'api_cache'")
-            assert cursor.fetchone() == ("u",)
+            cursor.execute(
+                "SELECT relname, relpersistence FROM pg_class "
+                "WHERE relname IN ('api_cache', 'web_rate_count') ORDER BY relname"
+            )
+            assert cursor.fetchall() == [("api_cache", "u"), ("web_rate_count", "u")]

@@ -63,9 +63,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # Runs when a request starts and when it ends: a connection that
         # served the request that is ending without an error has just answered.
         used, self.used_in_request = self.used_in_request, False
+        if self.errors_occurred and self.connection is not None and self._prepares():
+            # A prepared statement that failed fails again on this connection (a
+            # column whose type a migration changed: "cached plan must not change
+            # result type"), where a new connection prepares it afresh.
+            self.close()
+            return
         super().close_if_unusable_or_obsolete()
         if used and self.connection is not None and not self.errors_occurred:
             self.answered_at = time.monotonic()
+
+    def _prepares(self) -> bool:
+        return self.connection is not None and self.connection.prepare_threshold is not None
 
     def close(self) -> None:
         self.answered_at = None
