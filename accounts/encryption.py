@@ -11,9 +11,8 @@ the API answers 503 ``remote_api_token_key_missing``, never a 500.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +20,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
+
+# cryptography (about 7 MB in every worker) is imported where a token is encrypted or
+# decrypted: most workers never touch the remote API token.
 
 
 class TokenKeyMissing(APIException):
@@ -33,6 +38,8 @@ class TokenKeyMissing(APIException):
 
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    from cryptography.fernet import Fernet, MultiFernet
+
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:
@@ -72,6 +79,8 @@ def encrypt(value: str) -> str:
 
 
 def decrypt(value: str) -> str:
+    from cryptography.fernet import InvalidToken
+
     try:
         return fernet().decrypt(value.encode()).decode()
     except InvalidToken:

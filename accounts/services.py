@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import RemoteAPIAccount
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,9 @@ def _lock() -> None:
 
 
 def _fetch_token() -> tuple[str, dt.datetime]:
+    # Imported here: httpx (about 8 MB) in the workers that call the remote API only.
+    import httpx
+
     credentials = {
         "grant_type": "password",
         "username": settings.REMOTE_API_USERNAME,
