@@ -26,20 +26,18 @@ import math
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
-from bench.common import say, service_env
-from e2e.live import ROOT, LiveServer, fresh_database, manage, serve
+from bench.common import migrated_database, say
+from e2e.live import ROOT, LiveServer, serve
 
 TARGETS = 20_000  # the users the writers follow, each once per path
 RULES = ("social_follow_prevent_self_follow", "social_follow_unique_relationships")
@@ -84,11 +82,9 @@ def main(argv: list[str]) -> int:
     args = _options(argv)
     failed = False
     with ExitStack() as stack:
-        url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench_rule"))
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-rule-")))
-        env = service_env(url, args.workers)
-        say(f"migrate {url.rpartition('/')[2]}")
-        manage("migrate", "--no-input", "-v0", env=env)
+        url, scratch, env = migrated_database(
+            stack, args.server_url, args.workers, prefix="bench_rule"
+        )
         # The filled rows follow among these users: as many distinct pairs as rows.
         table_users, targets, writers = _users(url, math.isqrt(args.rows - 1) + 1, args.clients)
         server = stack.enter_context(serve(env, scratch / "service.log"))

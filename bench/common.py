@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
 
-from e2e.live import process_env
+from e2e.live import fresh_database, manage, process_env
 
 HIGH_RATE = "1000000/minute"  # counted as in production, never reached
 
@@ -25,3 +28,15 @@ def service_env(url: str, workers: int) -> dict[str, str]:
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def migrated_database(
+    stack: ExitStack, server_url: str, workers: int, prefix: str = "bench"
+) -> tuple[str, Path, dict[str, str]]:
+    """A fresh database on the server, migrated; a scratch directory; the service's env."""
+    url = stack.enter_context(fresh_database(server_url, Path(), prefix=prefix))
+    scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+    env = service_env(url, workers)
+    say(f"migrate {url.rpartition('/')[2]}")
+    manage("migrate", "--no-input", "-v0", env=env)
+    return url, scratch, env

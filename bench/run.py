@@ -18,7 +18,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -29,8 +28,8 @@ import psycopg
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # the repository, not bench/
 
-from bench.common import say, service_env  # noqa: E402
-from e2e.live import LiveServer, fresh_database, manage, serve  # noqa: E402
+from bench.common import migrated_database, say  # noqa: E402
+from e2e.live import LiveServer, serve  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 WRK = BENCH / "wrk"
@@ -140,17 +139,17 @@ def main(argv: list[str]) -> int:
         from bench import add_rule
 
         return add_rule.main(argv[1:])
+    if argv[:2] == ["levers", "--live"]:
+        from bench import live_levers
+
+        return live_levers.main(argv[2:])
     if argv[:1] == ["levers"]:
         from bench import levers
 
         return levers.main(argv[1:])
     args = _options(argv)
     with ExitStack() as stack:
-        url = stack.enter_context(fresh_database(args.server_url, Path(), prefix="bench"))
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
-        env = service_env(url, args.workers)
-        say(f"migrate and seed {url.rpartition('/')[2]}")
-        manage("migrate", "--no-input", "-v0", env=env)
+        url, scratch, env = migrated_database(stack, args.server_url, args.workers)
         data = scratch / "data.lua"
         seeded = _seed(url, args.writers, args.follows, args.threads)
         servers = {"ours": stack.enter_context(serve(env, scratch / "service.log"))}

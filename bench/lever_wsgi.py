@@ -1,0 +1,24 @@
+"""
+The service's WSGI application with one lever pulled, for ``bench/run.py levers
+--live``: ``BENCH_LEVER`` names it. Only the benchmark serves this module.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+
+LEVER = os.environ.get("BENCH_LEVER", "")
+
+if LEVER == "no gc.freeze":
+    gc.freeze = lambda: None
+
+from api.wsgi import application  # noqa: E402
+
+if LEVER == "refusal not judged":
+    # The 400 names the one rule the database reported, as before every rule was named.
+    from integrity import evaluation
+
+    evaluation.broken_rules = lambda *args, **kwargs: []
+
+__all__ = ["application"]
