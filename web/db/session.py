@@ -26,13 +26,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
-# One round trip (_CHECK_AND_SET): the server process's id, the value the session
-# started with, and the wanted one set for this session when they differ.
 _ROLE_SETTING = (
     "SELECT setconfig FROM pg_db_role_setting "
     "WHERE setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
     "AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
+# One round trip: the server process's id, the value the session
+# started with, and the wanted one set for this session when they differ.
 _CHECK_AND_SET = (
     "SELECT pg_backend_pid(), setting::bigint, CASE WHEN setting::bigint <> %(ms)s "
     "THEN set_config('statement_timeout', %(ms)s::text, false) END "

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import psycopg
@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection
 from django.test import TransactionTestCase, override_settings
 
 from web.db.session import check_role_settings
+from web.exceptions import DatabaseUnavailable, ExceptionHandler
 
 
 def serve_request() -> None:
@@ -135,8 +136,13 @@ class PreparedStatementTests(TransactionTestCase):
             with psycopg.connect(**params, autocommit=True) as other:
                 other.execute("ALTER TABLE plan_changes ALTER COLUMN b TYPE text")
 
-            with self.assertRaises(DatabaseError), connection.cursor() as cursor:
+            with self.assertRaises(DatabaseError) as failed, connection.cursor() as cursor:
                 cursor.execute(sql, [1])
+            # The client is told to try again (a 503), not given a 500.
+            answer = ExceptionHandler(failed.exception, cast(Any, {})).convert_known_exceptions(
+                failed.exception
+            )
+            assert isinstance(answer, DatabaseUnavailable)
             connection.close_if_unusable_or_obsolete()  # the request's end
 
             with connection.cursor() as cursor:
