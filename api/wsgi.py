@@ -145,7 +145,7 @@ def _settle() -> None:
     the cyclic garbage collector's sight. Otherwise each of its full collections
     walks them all with the GIL held, every thread of the worker waits, and the
     requests in flight get a tail: p99 20-30 ms against 50-55 ms for a refused
-    write in bench/run.py, the floor's 5 ms against up to 38 ms.
+    write (bench/run.py levers --live), the floor's 5 ms against up to 38 ms.
     """
     get_resolver().url_patterns  # noqa: B018 (imports the views)
     gc.collect()

@@ -64,7 +64,7 @@ def check_session(wrapper: BaseDatabaseWrapper, raw: Any) -> None:
 
     psycopg prepares a statement once it has run ``DATABASE_PREPARE_THRESHOLD`` times
     on one connection, which spares PostgreSQL parsing and planning it again: half
-    the database's CPU on a refused write in bench/run.py. Through a
+    the database's CPU on a refused write (bench/run.py levers --live). Through a
     transaction-mode pooler a named statement would be sent to whichever server
     connection runs the next transaction, where it is missing or, worse, another
     client's of the same name. A pooler answers the connection with a cancel key
