@@ -9,12 +9,15 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APITestCase
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory, APITestCase
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 
 from accounts.models import User
 from web.cache import DatabaseCache, create_table
 from web.models import RateCount
+from web.throttling import WriteThrottle
 
 SERVICE_CACHE = {"default": {"BACKEND": "web.cache.DatabaseCache", "LOCATION": "api_cache"}}
 
@@ -162,3 +165,22 @@ class DatabaseCacheCountTests(TestCase):
                 "WHERE relname IN ('api_cache', 'web_rate_count') ORDER BY relname"
             )
             assert cursor.fetchall() == [("api_cache", "u"), ("web_rate_count", "u")]
+
+
+@override_settings(CACHES=SERVICE_CACHE)
+class CountInsideATransactionTests(TestCase):
+    def test_a_count_that_fails_leaves_the_requests_transaction_usable(self) -> None:
+        # An Idempotency-Key request runs in a transaction: a counter statement that
+        # fails there fails open, in a savepoint of its own, and the request goes on.
+        request = Request(APIRequestFactory().post("/api/follows/"))
+        request.user = User.objects.create_user("alice")
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE web_rate_count RENAME TO web_rate_count_gone")
+        try:
+            with self.assertLogs("web.throttling", "WARNING"):
+                assert WriteThrottle().allow_request(request, APIView())
+
+            assert User.objects.filter(username="alice").exists()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE web_rate_count_gone RENAME TO web_rate_count")
