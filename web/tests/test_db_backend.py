@@ -54,7 +54,9 @@ class IdleHealthCheckTests(TransactionTestCase):
                 self.skipTest("behind a pooler, which replaces a server connection itself")
         params = connection.get_connection_params()
         with psycopg.connect(**params, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            # With a timeout, the call returns once the process has gone, not when
+            # the signal is sent; otherwise the ping can still reach it.
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
         age(connection)
 
         serve_request()
