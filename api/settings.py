@@ -247,6 +247,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    # The access log has every response's status. Django's "Bad Request: /path"
+    # warning for each 4xx would be a second line for every refused request, and
+    # a refused write is the service doing its job: django.request logs the 5xx
+    # (a 500 with its traceback), and every response only at LOG_LEVEL=DEBUG.
+    "loggers": {"django.request": {"level": "DEBUG" if _LOG_LEVEL.upper() == "DEBUG" else "ERROR"}},
 }
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.http import HttpResponseBase
 from django.test import TestCase, override_settings
@@ -135,3 +136,50 @@ class ServerErrorTests(TestCase):
         assert response.status_code == 500
         assert_error_shape(response.json(), "server_error", "error")
         assert b"SELECT" not in response.content
+
+
+class _Kept(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class RequestLogTests(APITestCase):
+    """What a worker writes to its log besides the access log's line per request."""
+
+    def setUp(self) -> None:
+        self.records: list[logging.LogRecord] = []
+        # On the root logger, whose handler the service's own is: the levels
+        # as configured, where assertLogs would lower the logger's own.
+        handler = _Kept(self.records)
+        logging.getLogger().addHandler(handler)
+        self.addCleanup(logging.getLogger().removeHandler, handler)
+
+    def request_records(self) -> list[tuple[str, str]]:
+        return [
+            (record.levelname, record.getMessage().rpartition(" ")[2])
+            for record in self.records
+            if record.name == "django.request"
+        ]
+
+    def test_a_refused_write_writes_no_second_line(self) -> None:
+        user = User.objects.create_user("narcissus")
+        self.client.force_authenticate(user)
+
+        response = self.client.post("/api/follows/", {"to_user": user.pk}, format="json")
+        missing = self.client.get("/api/no-such-thing/")
+
+        assert (response.status_code, missing.status_code) == (400, 404)
+        assert self.request_records() == []
+
+    @override_settings(ROOT_URLCONF="tests.urls")
+    def test_a_500_is_still_logged(self) -> None:
+        self.client = APIClient(raise_request_exception=False)
+
+        response = self.client.get("/crash/api/")
+
+        assert response.status_code == 500
+        assert self.request_records() == [("ERROR", "/crash/api/")]

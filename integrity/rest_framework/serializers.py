@@ -18,9 +18,10 @@ errors and every rule that involves only its valid fields.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -86,6 +87,21 @@ def _largest_key(model: type[Model]) -> int:
     return high
 
 
+def _unbound_copy(field: Field) -> Field:  # type: ignore[type-arg]
+    """A field as built, for one serializer to bind: its own name, parent and source."""
+    if (
+        isinstance(field, serializers.BaseSerializer)
+        or hasattr(field, "child")
+        or (hasattr(field, "child_relation"))
+    ):
+        # Bound to the field that holds it: a copy of the whole, as DRF makes one.
+        return copy.deepcopy(field)
+    # What binding sets is the copy's own; the rest (validators, choices, a
+    # queryset) is read, never changed, by a request, and DRF's own deep copy
+    # shares the validators alike.
+    return copy.copy(field)
+
+
 UNKNOWN_FIELD = "unknown_field"
 UNKNOWN_FIELD_MESSAGE = _("Unknown field: %(name)s.")
 
@@ -114,6 +130,8 @@ class StrictFieldsMixin:
 
 class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M]):
     serializer_related_field = ReferenceField
+    # Each class's own, set by get_fields() (a subclass builds its own).
+    _field_prototypes: ClassVar[dict[str, Field]]  # type: ignore[type-arg]
 
     @cached_property
     def _readable_fields(self) -> list[Field]:  # type: ignore[type-arg]
@@ -121,6 +139,20 @@ class ConstraintModelSerializer(StrictFieldsMixin, serializers.ModelSerializer[M
         # public hook: this is DRF's private property that to_representation()
         # reads. Were it renamed, this would only stop saving time.
         return [field for field in self.fields.values() if not field.write_only]
+
+    def get_fields(self) -> dict[str, Field]:  # type: ignore[type-arg]
+        # DRF reads the model and builds every field anew for each serializer:
+        # for each request, and for each row of a batch. Here the fields are
+        # built once per class, from its Meta and declared fields alone (as
+        # ModelSerializer builds them), and each serializer binds copies. A
+        # serializer whose fields depend on the request or instance overrides
+        # this method and builds them itself.
+        cls = type(self)
+        prototypes = cls.__dict__.get("_field_prototypes")
+        if prototypes is None:
+            prototypes = super().get_fields()
+            cls._field_prototypes = prototypes
+        return {name: _unbound_copy(field) for name, field in prototypes.items()}
 
     def get_unique_together_validators(self) -> list[Any]:
         return []
