@@ -21,4 +21,18 @@ if LEVER == "refusal not judged":
 
     evaluation.broken_rules = lambda *args, **kwargs: []
 
+if LEVER == "fields built per serializer":
+    # DRF's own: each serializer reads the model and builds every field anew.
+    from rest_framework.serializers import ModelSerializer
+
+    from integrity.rest_framework.serializers import ConstraintModelSerializer
+
+    ConstraintModelSerializer.get_fields = ModelSerializer.get_fields  # type: ignore[method-assign]
+
+if LEVER == "4xx warning logged":
+    # Django's "Bad Request: /path" line beside the access log's, for every 4xx.
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.WARNING)
+
 __all__ = ["application"]

@@ -36,6 +36,8 @@ LEVERS: dict[str, tuple[dict[str, str], str]] = {
     "no prepared statements": ({"DATABASE_PREPARE_THRESHOLD": "0"}, ""),
     "no gc.freeze": ({}, "no gc.freeze"),
     "refusal not judged": ({}, "refusal not judged"),
+    "fields built per serializer": ({}, "fields built per serializer"),
+    "4xx warning logged": ({}, "4xx warning logged"),
     "django-ninja (for scale)": ({"DJANGO_SETTINGS_MODULE": run.SETTINGS["ninja"]}, ""),
 }
 TICK = os.sysconf("SC_CLK_TCK")
