@@ -57,12 +57,12 @@ def too_many_fields() -> ValidationError:
 def _stale_plan(exc: Exception) -> bool:
     # A statement prepared before a migration changed a column's type: the
     # connection is replaced at the request's end (web/db/postgresql/base.py),
-    # and the retry prepares it afresh.
+    # and the retry prepares it afresh. Known by the server function that
+    # raises it ("cached plan must not change result type"), which, unlike the
+    # message, does not depend on the server's lc_messages.
     diag = getattr(exc.__cause__, "diag", None)
-    message = getattr(diag, "message_primary", None)
-    return (
-        isinstance(exc, NotSupportedError) and message == "cached plan must not change result type"
-    )
+    source = getattr(diag, "source_function", None)
+    return isinstance(exc, NotSupportedError) and source == "RevalidateCachedQuery"
 
 
 class ExceptionHandler(IntegrityExceptionHandler):
