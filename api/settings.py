@@ -7,6 +7,7 @@ are read by api/server.py, which starts it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,14 @@ IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float(
 # A PUT, PATCH or DELETE of a versioned resource without If-Match: 428 (conditional/conf.py).
 CONDITIONAL_REQUIRE_IF_MATCH = env.bool("CONDITIONAL_REQUIRE_IF_MATCH", default=False)
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+_REQUEST_LOG_LEVEL = (
+    "DEBUG"
+    if _LOG_LEVEL.upper() == "DEBUG"
+    else max(
+        ("ERROR", _LOG_LEVEL.upper()),
+        key=lambda name: logging.getLevelNamesMapping().get(name, logging.ERROR),
+    )
+)
 # Proxies in front that append to X-Forwarded-For: the client is the address the
 # outermost of them saw (DRF's NUM_PROXIES); 0: the connection's own address.
 _NUM_PROXIES = env.int("NUM_PROXIES", default=0)
@@ -251,7 +260,8 @@ LOGGING = {
     # warning for each 4xx would be a second line for every refused request, and
     # a refused write is the service doing its job: django.request logs the 5xx
     # (a 500 with its traceback), and every response only at LOG_LEVEL=DEBUG.
-    "loggers": {"django.request": {"level": "DEBUG" if _LOG_LEVEL.upper() == "DEBUG" else "ERROR"}},
+    # A LOG_LEVEL above ERROR (CRITICAL) holds for it too.
+    "loggers": {"django.request": {"level": _REQUEST_LOG_LEVEL}},
 }
 
 MIDDLEWARE = [

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from django.http import HttpResponseBase
 from django.test import TestCase, override_settings
@@ -183,3 +187,25 @@ class RequestLogTests(APITestCase):
 
         assert response.status_code == 500
         assert self.request_records() == [("ERROR", "/crash/api/")]
+
+    def test_log_level_critical_holds_for_the_500_line_too(self) -> None:
+        def logged(level: str) -> str:
+            # The service's settings as a worker loads them, in a process of its own.
+            script = (
+                "import django, logging; django.setup(); "
+                "logging.getLogger('django.request').error('Internal Server Error: /x/')"
+            )
+            env = {**os.environ, "LOG_LEVEL": level, "SECRET_KEY": "x"}
+            env["DJANGO_SETTINGS_MODULE"] = "api.settings"
+            done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+                [sys.executable, "-c", script],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return done.stderr
+
+        assert "Internal Server Error: /x/" in logged("INFO")
+        assert logged("CRITICAL") == ""

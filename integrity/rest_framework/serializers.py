@@ -31,7 +31,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.fields import Field, SkipField
+from rest_framework.fields import Field, SkipField, empty
 from rest_framework.validators import UniqueValidator
 
 from integrity.evaluation import broken_rules
@@ -96,10 +96,21 @@ def _unbound_copy(field: Field) -> Field:  # type: ignore[type-arg]
     ):
         # Bound to the field that holds it: a copy of the whole, as DRF makes one.
         return copy.deepcopy(field)
-    # What binding sets is the copy's own; the rest (validators, choices, a
-    # queryset) is read, never changed, by a request, and DRF's own deep copy
-    # shares the validators alike.
-    return copy.copy(field)
+    # What binding sets is the copy's own, and so is every container a
+    # serializer may change in place (its validators list, messages, style,
+    # a mutable default); the validators themselves, choices and a queryset
+    # are shared, as DRF's own deep copy shares the validators.
+    bound = copy.copy(field)
+    own = bound.__dict__
+    if "_validators" in own:
+        own["_validators"] = list(own["_validators"])
+    for name in ("error_messages", "style"):
+        if isinstance(own.get(name), dict):
+            own[name] = dict(own[name])
+    default = own.get("default", empty)
+    if default is not empty and not callable(default):
+        own["default"] = copy.deepcopy(default)
+    return bound
 
 
 UNKNOWN_FIELD = "unknown_field"

@@ -61,3 +61,49 @@ class FieldCopiesTests(SimpleTestCase):
         assert accepted.is_valid(), accepted.errors
         assert set(refused.errors) == {"level", "tags"}
         assert accepted.validated_data == {"level": 5, "tags": ["a"]}
+
+    def test_a_serializer_changing_its_fields_in_place_changes_no_other(self) -> None:
+        first = DefaultedSerializer()
+        first.fields["caption"].validators.append(lambda value: None)
+        first.fields["caption"].error_messages["blank"] = "changed"
+        first.fields["caption"].style["base_template"] = "textarea.html"
+        first.fields["flags"].default["seen"] = True
+
+        second = DefaultedSerializer()
+
+        caption = second.fields["caption"]
+        assert len(caption.validators) == len(first.fields["caption"].validators) - 1
+        assert caption.error_messages["blank"] != "changed"
+        assert "base_template" not in caption.style
+        assert second.fields["flags"].default == {}
+        fresh = DefaultedSerializer(data={"level": 5})
+        assert fresh.is_valid(), fresh.errors
+        assert fresh.validated_data["flags"] == {}
+
+    def test_fields_are_built_once_per_class_and_each_subclass_builds_its_own(self) -> None:
+        GaugeSerializer()
+        built = GaugeSerializer.__dict__["_field_prototypes"]
+
+        GaugeSerializer()
+        wider = WiderGaugeSerializer()
+
+        assert GaugeSerializer.__dict__["_field_prototypes"] is built
+        assert "note" in wider.fields
+        assert "note" not in GaugeSerializer().fields
+        assert WiderGaugeSerializer.__dict__["_field_prototypes"] is not built
+
+
+class DefaultedSerializer(ConstraintModelSerializer[Gauge]):
+    caption = serializers.CharField(required=False)
+    flags = serializers.JSONField(default={})
+
+    class Meta:
+        model = Gauge
+        fields = ["level", "caption", "flags"]
+
+
+class WiderGaugeSerializer(GaugeSerializer):
+    note = serializers.CharField(required=False)
+
+    class Meta(GaugeSerializer.Meta):
+        fields = [*GaugeSerializer.Meta.fields, "note"]

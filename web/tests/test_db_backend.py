@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any, cast
 from unittest import mock
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.test import TransactionTestCase, override_settings
+from django.db import DatabaseError, NotSupportedError, connection
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from web.db.session import check_role_settings
 from web.exceptions import DatabaseUnavailable, ExceptionHandler
@@ -56,7 +57,9 @@ class IdleHealthCheckTests(TransactionTestCase):
         with psycopg.connect(**params, autocommit=True) as admin:
             # With a timeout, the call returns once the process has gone, not when
             # the signal is sent; otherwise the ping can still reach it.
-            admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+            # (PostgreSQL 14+; false when the process outlived the 5 seconds).
+            gone = admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()
+            assert gone == (True,)
         age(connection)
 
         serve_request()
@@ -157,3 +160,28 @@ class PreparedStatementTests(TransactionTestCase):
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("DROP TABLE plan_changes")
+
+
+class _ServerError(Exception):
+    """What psycopg raises: its diagnostic names the server function that refused."""
+
+    def __init__(self, message: str, source_function: str) -> None:
+        super().__init__(message)
+        self.diag = SimpleNamespace(source_function=source_function)
+
+
+class StalePlanAnswerTests(SimpleTestCase):
+    def answer(self, message: str, source_function: str) -> Exception:
+        error = NotSupportedError(message)
+        error.__cause__ = _ServerError(message, source_function)
+        return ExceptionHandler(error, cast(Any, {})).convert_known_exceptions(error)
+
+    def test_a_stale_plan_is_a_503_in_any_server_language(self) -> None:
+        german = "zwischengespeicherter Plan darf den Ergebnistyp nicht ändern"
+
+        assert isinstance(self.answer(german, "RevalidateCachedQuery"), DatabaseUnavailable)
+
+    def test_another_unsupported_statement_is_not_a_503(self) -> None:
+        answer = self.answer("cached plan must not change result type", "transformSelectStmt")
+
+        assert not isinstance(answer, DatabaseUnavailable)
