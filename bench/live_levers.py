@@ -38,6 +38,8 @@ LEVERS: dict[str, tuple[dict[str, str], str]] = {
     "refusal not judged": ({}, "refusal not judged"),
     "fields built per serializer": ({}, "fields built per serializer"),
     "4xx warning logged": ({}, "4xx warning logged"),
+    # What the write limit's counter costs a write: its statement, and its round trip.
+    "no write limit": ({"THROTTLE_WRITE": ""}, ""),
     "django-ninja (for scale)": ({"DJANGO_SETTINGS_MODULE": run.SETTINGS["ninja"]}, ""),
 }
 TICK = os.sysconf("SC_CLK_TCK")
