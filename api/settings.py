@@ -7,7 +7,6 @@ are read by api/server.py, which starts it.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +53,9 @@ IDEMPOTENCY_KEY_LOCK_TIMEOUT = env.float(
 # A PUT, PATCH or DELETE of a versioned resource without If-Match: 428 (conditional/conf.py).
 CONDITIONAL_REQUIRE_IF_MATCH = env.bool("CONDITIONAL_REQUIRE_IF_MATCH", default=False)
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-_REQUEST_LOG_LEVEL = (
-    "DEBUG"
-    if _LOG_LEVEL.upper() == "DEBUG"
-    else max(
-        ("ERROR", _LOG_LEVEL.upper()),
-        key=lambda name: logging.getLevelNamesMapping().get(name, logging.ERROR),
-    )
+# django.request: every response at DEBUG, else the 5xx (ERROR), or less above it.
+_REQUEST_LOG_LEVEL = {"DEBUG": "DEBUG", "CRITICAL": "CRITICAL", "FATAL": "CRITICAL"}.get(
+    _LOG_LEVEL.upper(), "ERROR"
 )
 # Proxies in front that append to X-Forwarded-For: the client is the address the
 # outermost of them saw (DRF's NUM_PROXIES); 0: the connection's own address.
